@@ -1,0 +1,85 @@
+"""wiredesk's exceptions, and the exit code each one means.
+
+    WiredeskError                  any error wiredesk reports as one line
+    ├── UsageError        (exit 2) bad option or argument
+    │   ├── ConfigError            bad config file: carries the path, key and line
+    │   └── QueryError             a query that cannot be parsed, a bad --since
+    └── RunError          (exit 1) the command could not do its work
+        ├── LockedError            another run holds the run lock, or a live writer holds the index
+        ├── NotFoundError          `show`/`similar` of an unknown id
+        ├── StorageError           home, state database or index not usable (not writable, wrong version)
+        └── FetchError             a page could not be fetched (carries the url)
+            ├── FetchTimeout
+            └── BadStatusError     an HTTP status that is not success (carries the status)
+
+`Skip` is not an error: a stage raises it to say "no release here, for this reason", and the runner
+counts it. The CLI entry point is the one place that turns these into a message and an exit code.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "WiredeskError", "UsageError", "ConfigError", "QueryError", "RunError", "LockedError", "NotFoundError",
+    "StorageError", "FetchError", "FetchTimeout", "BadStatusError", "Skip",
+]
+
+
+class WiredeskError(Exception):
+    exit_code = 1
+
+
+class UsageError(WiredeskError):
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    def __init__(self, message: str, *, path: str = "", key: str = "", line: int | None = None) -> None:
+        self.path, self.key, self.line = path, key, line
+        where = path + (f":{line}" if line else "")
+        prefix = f"{where}: " if where else ""
+        prefix += f"{key}: " if key else ""
+        super().__init__(prefix + message)
+
+
+class QueryError(UsageError):
+    pass
+
+
+class RunError(WiredeskError):
+    exit_code = 1
+
+
+class LockedError(RunError):
+    pass
+
+
+class NotFoundError(RunError):
+    pass
+
+
+class StorageError(RunError):
+    pass
+
+
+class FetchError(RunError):
+    def __init__(self, message: str, *, url: str = "") -> None:
+        self.url = url
+        super().__init__(message)
+
+
+class FetchTimeout(FetchError):
+    pass
+
+
+class BadStatusError(FetchError):
+    def __init__(self, message: str, *, url: str = "", status: int = 0) -> None:
+        self.status = status
+        super().__init__(message, url=url)
+
+
+class Skip(Exception):
+    """Raised by a stage for an input that yields no release; `reason` is short and human-readable."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
