@@ -1,0 +1,459 @@
+"""The `wiredesk` command: a thin click shell over the stage packages.
+
+Each command parses its options, calls one library function and renders the result as text for people or
+JSON for scripts. Stage packages are imported inside the commands, so `wiredesk --help` and
+`wiredesk search` start without loading what they do not use. `main` is the one place that turns errors
+into a message and an exit code (see `wiredesk.errors`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .errors import QueryError, UsageError, WiredeskError
+
+SORTS = ("relevance", "newest", "oldest")
+FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations", "places", "categories",
+                "language", "year", "month")
+
+
+class State:
+    """What the root command knows: the --config given; the config itself is read on first use."""
+
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+        self._config = None
+
+    @property
+    def config(self):  # -> wiredesk.config.Config
+        if self._config is None:
+            from .config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def json_option(help_text: str = "Print JSON for scripts instead of text for people.") -> Callable:
+    return click.option("--json", "as_json", is_flag=True, help=help_text)
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False))
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+
+class WiredeskGroup(click.Group):
+    """The root group; its `invoke` is the one place where errors become `Error: ...` and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WiredeskError as exc:
+            click.echo(f"Error: {_one_line(str(exc))}", err=True)
+            ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # `wiredesk search ... | head`: the reader left; nothing more to say
+            sys.stderr.close()
+            ctx.exit(0)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: still one line, with the way to see the traceback
+            if os.environ.get("WIREDESK_DEBUG"):
+                raise
+            click.echo(f"Error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
+                       "(set WIREDESK_DEBUG=1 for the traceback)", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=WiredeskGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="wiredesk")
+@click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Config file (default: $WIREDESK_CONFIG, then ./config.toml).")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """Ingest press releases and wire stories, and search them.
+
+    \b
+    wiredesk ingest                      fetch due sources and index what is new
+    wiredesk search "green hydrogen" --facet agency --facet month
+    wiredesk show ID                     a whole release
+    """
+    ctx.obj = State(config_path)
+
+
+# ---------------------------------------------------------------------------------------------- ingest
+
+@cli.command()
+@click.option("--source", "source_names", multiple=True, metavar="NAME", help="Run only this source (repeatable); runs it even if disabled or not due.")
+@click.option("--all", "all_sources", is_flag=True, help="Run every enabled source, due or not.")
+@click.option("--wait", type=float, is_flag=False, flag_value=600.0, default=None, metavar="[SECONDS]",
+              help="If another run holds the lock, wait for it (default 600 s) instead of exiting 1.")
+@click.option("--log-json", is_flag=True, help="Log one JSON line per page on stderr (for cron and systemd).")
+@json_option("Print the run's counts as one JSON object.")
+@pass_state
+def ingest(state: State, source_names: tuple[str, ...], all_sources: bool, wait: float | None, log_json: bool, as_json: bool) -> None:
+    """Fetch the sources that are due, extract their releases and index what is new.
+
+    Exit 0 when the run finished (failed pages are listed with their reasons), 1 when it could not run
+    (another run holds the lock, storage not writable), 2 for a config error.
+
+    \b
+    wiredesk ingest
+    wiredesk ingest --source sample --json
+    """
+    from .job import run_ingest, select_sources
+    from .render import ingest_summary_lines
+
+    config = state.config
+    sources = select_sources(config, names=source_names, all_sources=all_sources)
+    with _outcome_logger(log_json) as on_outcome:
+        report = run_ingest(config, sources, wait=wait, on_outcome=on_outcome).to_dict()
+    if as_json:
+        emit_json(report)
+    if not as_json or stderr_is_terminal():
+        for line in ingest_summary_lines(report):
+            click.echo(line, err=True)
+
+
+class _outcome_logger:
+    """A callback per page outcome: JSON lines with --log-json, a live counter on a terminal, else nothing."""
+
+    def __init__(self, log_json: bool) -> None:
+        self.log_json = log_json
+        self.progress = None
+
+    def __enter__(self) -> Callable[[Any], None] | None:
+        if self.log_json:
+            return self._log
+        if stderr_is_terminal():
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn
+
+            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("starting", total=None)
+            self.count = 0
+            return self._tick
+        return None
+
+    def _log(self, outcome: Any) -> None:
+        event = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "event": outcome.status,
+                 "source": outcome.source, "url": outcome.url}
+        if outcome.reason:
+            event["reason"] = outcome.reason
+        click.echo(json.dumps(event, ensure_ascii=False), err=True)
+
+    def _tick(self, outcome: Any) -> None:
+        from .render import printable
+
+        self.count += 1
+        self.progress.update(self.task, description=f"{self.count} pages · {outcome.source}: {outcome.status} {printable(outcome.url)[:80]}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+# --------------------------------------------------------------------------------------------- extract
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=False))
+@click.option("--url", help="The page's URL (one FILE only): sets the id and resolves relative links.")
+@click.option("--source", "source_name", metavar="NAME", help="Use this configured source's CSS rules and default agency.")
+@json_option("Accepted for symmetry: extract always prints JSON lines.")
+@pass_state
+def extract(state: State, files: tuple[str, ...], url: str | None, source_name: str | None, as_json: bool) -> None:
+    """Extract releases from saved pages and print one JSON line per FILE, in order.
+
+    A file that holds no release (a listing page, an empty or binary file) gets a line with every field
+    empty and an "error" with the reason; the command still exits 0.
+
+    \b
+    wiredesk extract page.html --url https://example.com/news/1.html
+    """
+    if url and len(files) > 1:
+        raise UsageError("--url applies to a single FILE; give one file or drop --url")
+    from .extract_files import extract_files
+
+    source = state.config.source(source_name) if source_name else None
+    for row in extract_files([Path(f) for f in files], url=url, source=source):
+        emit_json(row)
+
+
+# ---------------------------------------------------------------------------------------------- search
+
+def _parse_filters(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for value in values:
+        name, sep, wanted = value.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"--filter takes FIELD=VALUE, got {value!r}")
+        pairs.append((name.strip(), wanted.strip()))
+    return tuple(pairs)
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@click.option("--facet", "facets", multiple=True, type=click.Choice(FACET_FIELDS), help="Count hits per value of this field (repeatable).")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE", help="Only hits with this value (repeatable; all must hold).")
+@click.option("--since", metavar="DATE", help="Published on or after: 2025-04-01, 2025-04, 2025, yesterday, last week, 3 days ago.")
+@click.option("--until", metavar="DATE", help="Published on or before (same forms as --since).")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--collapse", is_flag=True, help="One hit per syndication cluster, with its number of copies.")
+@click.option("--batch", "batch_file", type=click.File("r", encoding="utf-8"), metavar="FILE",
+              help="Run every 'qid<TAB>query' line of FILE ('-' for stdin); one JSON line per query.")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="Export every hit as JSON lines.")
+@click.option("--csv", "as_csv", is_flag=True, help="Export every hit as CSV.")
+@json_option()
+@pass_state
+def search(state: State, query: str, facets: tuple[str, ...], filters: tuple[str, ...], since: str | None, until: str | None,
+           sort: str, limit: int, page: int, collapse: bool, batch_file: Any, as_jsonl: bool, as_csv: bool, as_json: bool) -> None:
+    """Search the index: ranked words, "phrases", AND/OR/NOT, field:value, wildcards, ranges.
+
+    \b
+    wiredesk search "green hydrogen" --facet agency --facet month
+    wiredesk search 'agency:ANI defence' --since 2025-01 --sort newest
+    wiredesk search 'published:[2025-04-01 TO 2025-04-30] solar' --json
+    """
+    import search as search_stage
+    from index import open_index
+
+    index = open_index(state.config.storage.index_root, create=False)
+    if batch_file is not None:
+        for row in search_stage.batch(index, batch_file, limit=limit):
+            emit_json(row)
+        return
+    if not query.strip() and not (filters or since or until):
+        raise UsageError("give a QUERY (or --filter/--since/--until, or --batch FILE)")
+    request = search_stage.SearchRequest(query=query, facets=facets, filters=_parse_filters(filters), since=since, until=until,
+                                         sort=sort, limit=limit, page=page, collapse=collapse)
+    if as_jsonl or as_csv:
+        from .export import csv_lines, jsonl_lines
+
+        for line in (jsonl_lines if as_jsonl else csv_lines)(search_stage.export(index, request)):
+            click.echo(line)
+        return
+    results = search_stage.run(index, request)
+    if as_json:
+        emit_json(results.to_dict())
+        return
+    from .render import search_lines
+
+    for line in search_lines(results.to_dict(), results.hits, limit=limit):
+        click.echo(line)
+
+
+# ------------------------------------------------------------------------------------ show, similar, stats
+
+@cli.command()
+@click.argument("release_id", metavar="ID")
+@json_option("Print the whole release, with its other copies, as JSON.")
+@pass_state
+def show(state: State, release_id: str, as_json: bool) -> None:
+    """Show one release whole, and the other copies of its story.
+
+    \b
+    wiredesk show 3f9a0c6e2b1d4e57
+    """
+    import search as search_stage
+    from index import open_index
+
+    release, copies = search_stage.show(open_index(state.config.storage.index_root, create=False), release_id)
+    if as_json:
+        emit_json({**release.to_dict(), "copies": copies})
+        return
+    from .render import release_lines
+
+    for line in release_lines(release.to_dict(), copies):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("release_id", metavar="ID")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@json_option()
+@pass_state
+def similar(state: State, release_id: str, limit: int, as_json: bool) -> None:
+    """Releases most like the one with this ID (more like this).
+
+    \b
+    wiredesk similar 3f9a0c6e2b1d4e57 --limit 5
+    """
+    import search as search_stage
+    from index import open_index
+
+    results = search_stage.similar(open_index(state.config.storage.index_root, create=False), release_id, limit=limit)
+    if as_json:
+        emit_json(results.to_dict())
+        return
+    from .render import search_lines
+
+    for line in search_lines(results.to_dict(), results.hits, limit=limit):
+        click.echo(line)
+
+
+@cli.command()
+@json_option()
+@pass_state
+def stats(state: State, as_json: bool) -> None:
+    """Counts of the index: releases, agencies, sources, size, date span, and the last ingest run.
+
+    \b
+    wiredesk stats --json
+    """
+    import search as search_stage
+    from ingest import last_run
+    from index import open_index
+
+    config = state.config
+    result = {**search_stage.stats(open_index(config.storage.index_root, create=False)), "last_run": last_run(config)}
+    if as_json:
+        emit_json(result)
+        return
+    from .render import stats_lines
+
+    for line in stats_lines(result):
+        click.echo(line)
+
+
+# --------------------------------------------------------------------------------- import, reindex, index
+
+@cli.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--source", "source_name", default="import", show_default=True, help="Source name for records that give none.")
+@json_option()
+@pass_state
+def import_(state: State, file: Any, source_name: str, as_json: bool) -> None:
+    """Bulk-load releases from JSON lines in the `extract` shape (FILE, or - for stdin).
+
+    A bad line is reported with its number and skipped; the rest load.
+
+    \b
+    wiredesk extract pages/*.html > releases.jsonl && wiredesk import releases.jsonl
+    """
+    from .job import run_import
+
+    with _counter("importing") as tick:
+        report = run_import(state.config, file, source=source_name, on_release=tick).to_dict()
+    if as_json:
+        emit_json(report)
+        return
+    for error in report["errors"]:
+        click.echo(f"line {error['line']}: {error['reason']}", err=True)
+    click.echo(f"imported {report['imported']} releases" + (f", skipped {report['failed']} bad lines" if report["failed"] else ""))
+
+
+@cli.command()
+@json_option()
+@pass_state
+def reindex(state: State, as_json: bool) -> None:
+    """Rebuild the index from the raw archive, without the network; searches go on meanwhile.
+
+    Run it after upgrading wiredesk (a new extraction or schema) or when told to.
+    """
+    from .job import run_reindex
+
+    with _counter("reindexing") as tick:
+        documents = run_reindex(state.config, progress=tick)
+    if as_json:
+        emit_json({"documents": documents})
+    else:
+        click.echo(f"reindexed {documents} releases")
+
+
+@cli.group("index")
+def index_group() -> None:
+    """Maintenance of the search index."""
+
+
+@index_group.command()
+@json_option()
+@pass_state
+def optimize(state: State, as_json: bool) -> None:
+    """Merge the index's segments into one, for faster searches."""
+    from index import open_index
+
+    index = open_index(state.config.storage.index_root)
+    index.optimize()
+    result = {"documents": index.document_count(), "index_bytes": index.size_bytes()}
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(f"optimized: {result['documents']} releases, {result['index_bytes'] / 1e6:.1f} MB")
+
+
+@cli.command()
+@json_option()
+@pass_state
+def sources(state: State, as_json: bool) -> None:
+    """Each configured source: kind, enabled, last run and success, new items, failures, next due, last error."""
+    from ingest import source_status
+
+    rows = source_status(state.config)
+    if as_json:
+        emit_json(rows)
+        return
+    from .render import printable
+
+    for row in rows:
+        flag = "" if row["enabled"] else " (disabled)"
+        click.echo(click.style(printable(row["name"]), bold=True) + f" [{row['kind']}]{flag}")
+        click.echo(f"  last run {row.get('last_run') or 'never'}, last success {row.get('last_success') or 'never'}, "
+                   f"{row.get('new_last_run') or 0} new, {row.get('failures') or 0} failures in a row, next due {row.get('next_due') or 'now'}")
+        if row.get("last_error"):
+            click.echo(f"  last error: {printable(row['last_error'])}")
+
+
+class _counter:
+    """A live count on a terminal for long loops; nothing when stderr is not a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.progress = None
+
+    def __enter__(self) -> Callable[..., None] | None:
+        if not stderr_is_terminal():
+            return None
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+        self.progress.start()
+        self.task = self.progress.add_task(self.label, total=None)
+        self.count = 0
+        return self._tick
+
+    def _tick(self, *_: object) -> None:
+        self.count += 1
+        if self.count % 50 == 0:
+            self.progress.update(self.task, description=f"{self.label}: {self.count}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+# --------------------------------------------------------------------------------------------- entry
+
+def main() -> None:
+    cli(prog_name="wiredesk")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) or "unknown error"

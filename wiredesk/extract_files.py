@@ -1,0 +1,35 @@
+"""`wiredesk extract`: saved pages through the extraction stage, one JSON-ready row per file."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from .config import SourceConfig
+from .errors import Skip
+from .release import Release
+
+__all__ = ["extract_files", "empty_row"]
+
+
+def empty_row(reason: str) -> dict[str, Any]:
+    """Every key of the document type with an empty value, plus the reason no release came out."""
+    return {**Release(body="").to_dict(), "error": reason}
+
+
+def extract_files(paths: Sequence[Path], *, url: str | None = None, source: SourceConfig | None = None) -> Iterator[dict[str, Any]]:
+    from ingest import RawPage, extract
+
+    for path in paths:
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            yield empty_row(f"cannot read {path}: {exc.strerror or exc}")
+            continue
+        page = RawPage(url=url or path.resolve().as_uri(), body=body, fetched=datetime.now(timezone.utc),
+                       source=source.name if source else "")
+        try:
+            yield extract(page, source=source).to_dict()
+        except Skip as skip:
+            yield empty_row(skip.reason)

@@ -1,0 +1,141 @@
+"""Text for people: search results, releases, stats and run summaries.
+
+Every string that came from a page goes through `printable` first, so a page cannot move the cursor,
+change the terminal title or hide text with escape sequences. Styles are click's: `click.echo` drops
+them when the output is not a terminal, so piped output is plain.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+import click
+
+__all__ = ["printable", "search_lines", "release_lines", "stats_lines", "ingest_summary_lines", "histogram_lines"]
+
+# C0 and C1 controls and DEL, except tab and newline which layout needs
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_HISTOGRAM_FIELDS = ("year", "month")
+_BAR_WIDTH = 30
+
+
+def printable(text: Any) -> str:
+    return _CONTROL.sub("", "" if text is None else str(text))
+
+
+def _place(dateline: Mapping[str, Any] | None) -> str:
+    dateline = dateline or {}
+    return ", ".join(printable(v) for v in (dateline.get("city"), dateline.get("country")) if v)
+
+
+def _highlighted(snippet: str, spans: Sequence[Sequence[int]]) -> str:
+    out, at = [], 0
+    for start, end in sorted(spans):
+        if start < at:
+            continue
+        out.append(printable(snippet[at:start]))
+        out.append(click.style(printable(snippet[start:end]), fg="yellow", bold=True))
+        at = end
+    out.append(printable(snippet[at:]))
+    return "".join(out)
+
+
+def search_lines(result: Mapping[str, Any], hits: Sequence[Any], *, limit: int) -> Iterator[str]:
+    """A ranked list with title, date, agency and dateline, a highlighted snippet, then the facet counts."""
+    total, page = result["total"], result["page"]
+    if not total:
+        yield f"No releases match {printable(result['query'])!r}."
+    else:
+        first = (page - 1) * limit + 1
+        shown = f"{first}-{first + len(hits) - 1}" if hits else "none"
+        yield click.style(f"{total} release{'s' if total != 1 else ''} match; showing {shown}", dim=True)
+    if result.get("suggestion"):
+        yield f"Did you mean: {click.style(printable(result['suggestion']), bold=True)}?"
+    for rank, hit in enumerate(hits, start=(page - 1) * limit + 1):
+        yield ""
+        yield f"{rank:>3}. " + click.style(printable(hit.title) or "(untitled)", bold=True)
+        facts = [(hit.published.date().isoformat() if hit.published else "undated"), printable(hit.agency) or "no wire credit"]
+        place = _place(hit.dateline.to_dict() if hasattr(hit.dateline, "to_dict") else hit.dateline)
+        if place:
+            facts.append(place)
+        facts.append(printable(hit.source))
+        copies = getattr(hit, "copies", 0)
+        if copies and copies > 1:
+            facts.append(f"{copies} copies")
+        yield "     " + click.style(" · ".join(facts), fg="cyan") + click.style(f"  score {hit.score:.2f}  id {hit.id}", dim=True)
+        if hit.snippet:
+            yield "     " + _highlighted(hit.snippet, getattr(hit, "highlights", ()))
+        if hit.url:
+            yield "     " + click.style(printable(hit.url), dim=True)
+    facets = result.get("facets") or {}
+    if facets:
+        yield ""
+    for name, values in facets.items():
+        if name in _HISTOGRAM_FIELDS:
+            yield from histogram_lines(name, values)
+        else:
+            shown = ", ".join(f"{printable(v)} ({c})" for v, c in values) or "none"
+            yield click.style(f"{name}: ", bold=True) + shown
+
+
+def histogram_lines(name: str, values: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """A small bar chart, in time order, for year and month counts."""
+    rows = sorted((str(v), int(c)) for v, c in values)
+    yield click.style(f"{name}:", bold=True)
+    if not rows:
+        yield "  none"
+        return
+    top = max(c for _, c in rows)
+    for value, count in rows:
+        bar = "█" * max(1, round(count / top * _BAR_WIDTH))
+        yield f"  {value:>7} {click.style(bar, fg='green')} {count}"
+
+
+def release_lines(release: Mapping[str, Any], copies: Sequence[Mapping[str, Any]]) -> Iterator[str]:
+    yield click.style(printable(release["title"]) or "(untitled)", bold=True)
+    dateline = release.get("dateline") or {}
+    facts = [
+        ("id", release["id"]), ("url", release["url"]), ("source", release["source"]), ("agency", release["agency"]),
+        ("published", release["published"]), ("updated", release.get("updated")), ("dateline", dateline.get("raw")),
+        ("place", _place(dateline)), ("authors", ", ".join(release["authors"])), ("language", release["language"]),
+        ("categories", ", ".join(release["categories"])), ("people", ", ".join(release["people"])),
+        ("organizations", ", ".join(release["organizations"])), ("places", ", ".join(release["places"])),
+        ("acronyms", ", ".join(f"{k} = {v}" for k, v in release["acronyms"].items())),
+        ("cluster", release.get("cluster")), ("words", release["word_count"]),
+    ]
+    for label, value in facts:
+        if value:
+            yield click.style(f"{label:>13}: ", dim=True) + printable(value)
+    yield ""
+    for paragraph in printable(release["body"]).split("\n\n"):
+        yield paragraph
+        yield ""
+    if copies:
+        yield click.style(f"Other copies of this story ({len(copies)}):", bold=True)
+        for copy in copies:
+            yield f"  {copy['id']}  {printable(copy.get('source'))}  {printable(copy.get('title'))}  {printable(copy.get('url'))}"
+
+
+def stats_lines(stats: Mapping[str, Any]) -> Iterator[str]:
+    yield f"{stats['documents']} releases, index {stats['index_bytes'] / 1e6:.1f} MB"
+    yield f"published from {stats['oldest'] or '-'} to {stats['newest'] or '-'}"
+    for key in ("agencies", "sources"):
+        counts = stats.get(key) or {}
+        shown = ", ".join(f"{printable(k)} ({v})" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        yield f"{key}: {shown or 'none'}"
+    last = stats.get("last_run")
+    if last:
+        yield f"last run: finished {last.get('finished') or '-'}, {last.get('outcome') or 'unknown'}"
+
+
+def ingest_summary_lines(report: Mapping[str, Any]) -> Iterator[str]:
+    """One line per source, for stderr after a run."""
+    for name, s in report["sources"].items():
+        yield (f"{printable(name)}: {s['new']} new, {s['updated']} updated, {s['unchanged']} unchanged, "
+               f"{s['skipped']} skipped, {s['failed']} failed")
+        for error in s["errors"][:5]:
+            yield f"  {printable(error['reason'])}: {printable(error['url'])}"
+        if len(s["errors"]) > 5:
+            yield f"  ... and {len(s['errors']) - 5} more (see --json)"
+    yield f"indexed {report['indexed']} release{'s' if report['indexed'] != 1 else ''}"
