@@ -1,0 +1,58 @@
+"""The jobs behind `ingest` and `import`: the run lock, bad import lines, re-import staying one document."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from wiredesk.cli import cli
+from wiredesk.config import load_config
+from wiredesk.lock import run_lock
+
+
+def test_a_held_run_lock_makes_ingest_exit_1_at_once(sample_config: Path) -> None:
+    config = load_config(sample_config)
+    with run_lock(config.storage.run_lock):
+        result = CliRunner().invoke(cli, ["--config", str(sample_config), "ingest", "--json"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: another wiredesk run holds the lock")
+
+
+def test_wait_gives_up_after_its_seconds(sample_config: Path) -> None:
+    config = load_config(sample_config)
+    with run_lock(config.storage.run_lock):
+        result = CliRunner().invoke(cli, ["--config", str(sample_config), "ingest", "--wait", "0.5"])
+    assert result.exit_code == 1 and "after waiting 0.5 s" in result.stderr
+
+
+def test_import_reports_bad_lines_and_loads_the_rest(sample_config: Path) -> None:
+    lines = [
+        json.dumps({"id": "Doc-1", "title": "Solar tender opens", "body": "The tender for solar parks opens in Jaipur."}),
+        "{not json",
+        json.dumps({"title": "no body"}),
+        json.dumps({"id": "doc-2", "body": "Wind turbines arrive at the port.", "published": "2025-03-04"}),
+        json.dumps({"id": "doc-3", "body": "x", "published": "the fourth of March"}),
+    ]
+    result = CliRunner().invoke(cli, ["--config", str(sample_config), "import", "-", "--json"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["imported"] == 2 and report["failed"] == 3
+    assert [e["line"] for e in report["errors"]] == [2, 3, 5]
+    assert "published" in report["errors"][2]["reason"]
+    shown = CliRunner().invoke(cli, ["--config", str(sample_config), "show", "Doc-1", "--json"])
+    assert shown.exit_code == 0, shown.stderr
+    assert json.loads(shown.stdout)["title"] == "Solar tender opens"
+
+
+def test_importing_the_same_records_twice_keeps_one_document_each(sample_config: Path) -> None:
+    records = "".join(json.dumps({"id": f"r{i}", "body": f"release number {i} about wind"}) + "\n" for i in range(5))
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["--config", str(sample_config), "import", "-"], input=records)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == "imported 5 releases\n"
+    stats = CliRunner().invoke(cli, ["--config", str(sample_config), "stats", "--json"])
+    assert json.loads(stats.stdout)["documents"] == 5
