@@ -1,0 +1,140 @@
+"""Text analysis in one pass: a regular expression finds the words, a cached C stemmer reduces them.
+
+Whoosh's stock analyzers chain a tokenizer and several filters, each a Python generator over Token objects;
+for a 400-word release that chain costs more than the rest of indexing. Here a word goes through one
+dictionary look-up once it has been seen: raw word -> index term (or None for a stop word). The same
+function serves indexing, query parsing and snippets, so the three always agree on what a term is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from typing import Iterator
+
+import Stemmer
+from whoosh import formats
+
+__all__ = ["STOP_WORDS", "term", "terms", "spans", "surface_words", "value_key", "TextAnalyzer",
+           "PositionsFormat", "LEAD_WEIGHT"]
+
+# Word characters, plus the combining vowel signs of the Indic scripts, which `\w` does not match, so that a
+# Hindi or Tamil word stays one word. Inner apostrophes and dots join ("Nam's", "U.S", "3.5").
+_WORD_CHARS = r"[\w\u0900-\u0963\u0966-\u0dff]"
+_WORD = re.compile(rf"{_WORD_CHARS}+(?:['’.]{_WORD_CHARS}+)*")
+
+# Short and conservative: words that carry no topic in news prose. "us" and "new" stay (U.S., New Delhi).
+STOP_WORDS = frozenset("""
+a an and are as at be been but by for from had has have he her his i if in into is it its of on or our
+she such than that the their them then there these they this those to was we were which who will with
+would you your
+""".split())
+
+LEAD_WEIGHT = 1.0  # a word in the first paragraph counts this much more than one further down
+
+_stemmer = Stemmer.Stemmer("english")
+# Raw word -> term; the vocabulary of a corpus is small next to its running words. Bounded so that a
+# long-lived process indexing junk (hashes, numbers) cannot grow it without limit.
+_CACHE: dict[str, str | None] = {}
+_CACHE_LIMIT = 500_000
+
+
+def _fold(word: str) -> str:
+    # Strip Latin accents only: Indic vowel signs are combining marks too, and carry meaning.
+    decomposed = unicodedata.normalize("NFKD", word)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not "\u0300" <= c <= "\u036f"))
+
+
+def _compute(raw: str) -> str | None:
+    word = raw.lower()
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    word = word.replace("'", "").replace("’", "")
+    if not word[:1].isdigit():
+        word = word.replace(".", "")  # U.S -> us, but 3.5 stays a number
+    if not word.isascii():
+        word = _fold(word)
+    if not word or word in STOP_WORDS:
+        return None
+    if word.isalpha():
+        return _stemmer.stemWord(word)
+    return word
+
+
+def term(raw: str) -> str | None:
+    """The index term of one word as written, or None for a stop word."""
+    try:
+        return _CACHE[raw]
+    except KeyError:
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        result = _CACHE[raw] = _compute(raw)
+        return result
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of a text, in order, stop words left out (positions count only kept words)."""
+    cache = _CACHE
+    out = []
+    append = out.append
+    for raw in _WORD.findall(text):
+        t = cache.get(raw, "")
+        if t == "":
+            t = term(raw)
+        if t is not None:
+            append(t)
+    return out
+
+
+def spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """(term, start, end) for every kept word of a text, for snippets and highlighting."""
+    for match in _WORD.finditer(text):
+        t = term(match.group())
+        if t is not None:
+            yield t, match.start(), match.end()
+
+
+def surface_words(text: str) -> list[str]:
+    """Lower-cased words as written (no stemming), for shingles and spelling suggestions."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def value_key(value: str) -> str:
+    """The case- and space-normalised form of an exact value (agency, city, person), as indexed and matched."""
+    return " ".join(value.casefold().split())
+
+
+class TextAnalyzer:
+    """Marks a field as analysed by `terms`; stateless, so it pickles into the schema as a bare name."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TextAnalyzer)
+
+    def __hash__(self) -> int:
+        return hash(TextAnalyzer)
+
+    def terms(self, text: str) -> list[str]:
+        return terms(text)
+
+
+class PositionsFormat(formats.Positions):
+    """Whoosh's positions postings (so its phrase matcher reads them), filled from `terms` without Tokens.
+
+    A value may be a pair (lead, text): positions and length come from the text, and a word of the lead
+    weighs LEAD_WEIGHT more, the way a headline-first news story puts its subject in the first paragraph.
+    One field with weighted postings costs half the postings of a separate lead field.
+    """
+
+    def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
+        lead = ""
+        if isinstance(value, tuple):
+            lead, value = value
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for pos, word in enumerate(analyzer.terms(value)):
+            positions[word].append(pos)
+        bonus = Counter(analyzer.terms(lead)) if lead else Counter()
+        boost = self.field_boost
+        encode = self.encode
+        for word, poslist in positions.items():
+            yield word, len(poslist), (len(poslist) + LEAD_WEIGHT * bonus[word]) * boost, encode(poslist)

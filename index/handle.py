@@ -1,0 +1,157 @@
+"""The open index: a snapshot to read, and the one way in for writers."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import RamStorage
+from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
+
+from wiredesk.release import Release
+
+from .codec import Codec
+from .segments import Segment, segments_of
+from .schema import build_schema, stored_release
+from .store import ReaderLease, WriteLock, create_folder, current_folder, open_whoosh, remove_unused, swap_pointer
+
+__all__ = ["Index", "open_index"]
+
+
+class Index:
+    """An index root opened for reading; `writer()` takes the write lock for changes.
+
+    Reads see the snapshot taken at the first read after opening or after this handle's last commit, so a
+    search is never torn by a writer in another process.
+    """
+
+    def __init__(self, root: Path, folder: Path | None, whoosh: whoosh_index.Index) -> None:
+        self.root = root
+        self.folder = folder
+        self._whoosh = whoosh
+        self._lease = ReaderLease(folder) if folder else None
+        self._searcher: Searcher | None = None
+        self._segments: list[Segment] | None = None
+        self._acronyms: dict[str, str] | None = None
+
+    # reading
+
+    def searcher(self) -> Searcher:
+        """The Whoosh searcher of the current snapshot (shared; do not close it)."""
+        if self._searcher is None:
+            self._searcher = self._whoosh.searcher()
+        return self._searcher
+
+    def refresh(self) -> None:
+        """Let the next read see commits made since the snapshot was taken."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._segments = None
+        self._acronyms = None
+
+    def segments(self) -> list[Segment]:
+        """numpy views of the snapshot's segments; their cached arrays live as long as the snapshot."""
+        if self._segments is None:
+            self._segments = segments_of(self.searcher())
+        return self._segments
+
+    def acronym_pairs(self) -> dict[str, str]:
+        """The acronyms the indexed releases define: {short form key: long form key}."""
+        if self._acronyms is None:
+            pairs = {}
+            for pair in self.searcher().reader().field_terms("acronym_pair"):
+                short, _, long = pair.partition("=")
+                pairs.setdefault(short, long)
+            self._acronyms = pairs
+        return self._acronyms
+
+    def document_count(self) -> int:
+        return self.searcher().doc_count()
+
+    def get(self, id: str) -> Release | None:
+        stored = self.searcher().document(id=id)
+        return stored_release(stored) if stored else None
+
+    def size_bytes(self) -> int:
+        if self.folder is None:
+            return 0
+        return sum(path.stat().st_size for path in self.folder.iterdir() if path.is_file())
+
+    # writing
+
+    @contextmanager
+    def writer(self) -> Iterator["IndexWriter"]:
+        """The one writer: commits what is pending when the block ends normally, drops it on an exception.
+
+        Raises LockedError when another live process writes; a lock left by a dead one is cleared.
+        """
+        from .writer import IndexWriter
+
+        lock = WriteLock(self.root)
+        lock.acquire()
+        try:
+            if self.folder is None:
+                self._materialise()
+            writer = IndexWriter(self)
+            yield writer
+            writer.commit()
+        finally:
+            lock.release()
+
+    def optimize(self) -> None:
+        """Merge all segments into one (`wiredesk index optimize`)."""
+        lock = WriteLock(self.root)
+        lock.acquire()
+        try:
+            if self.folder is not None:
+                SegmentWriter(self._whoosh, codec=Codec(), compound=False).commit(optimize=True)
+                self.refresh()
+                remove_unused(self.root)
+        finally:
+            lock.release()
+
+    def whoosh(self) -> whoosh_index.Index:
+        return self._whoosh
+
+    def _materialise(self) -> None:
+        # an index opened with create=False on a fresh home becomes real on its first write
+        folder = current_folder(self.root)
+        if folder is None:
+            folder = create_folder(self.root)
+            swap_pointer(self.root, folder)
+        self.folder = folder
+        self._whoosh = open_whoosh(folder)
+        self._lease = ReaderLease(folder)
+        self.refresh()
+
+    def close(self) -> None:
+        self.refresh()
+        if self._lease:
+            self._lease.release()
+            self._lease = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_index(root: Path, *, create: bool = True) -> Index:
+    """Open the index under `root` (config.storage.index_root).
+
+    With `create=False` a missing index reads as an empty one (0 documents, 0 hits) and nothing is written.
+    StorageError for an index of another schema version ("run `wiredesk reindex`") or an unusable folder.
+    """
+    root = Path(root)
+    folder = current_folder(root)
+    if folder is None:
+        if not create:
+            return Index(root, None, RamStorage().create_index(build_schema()))
+        folder = create_folder(root)
+        swap_pointer(root, folder)
+    return Index(root, folder, open_whoosh(folder))

@@ -1,0 +1,51 @@
+"""`wiredesk reindex`: build a fresh version folder beside the current one, then swap the pointer."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable, Iterable
+
+from wiredesk.release import Release
+
+from .handle import Index
+from .store import WriteLock, create_folder, open_whoosh, remove_unused, swap_pointer
+from .writer import BATCH, IndexWriter
+
+__all__ = ["rebuild"]
+
+
+def rebuild(root: Path, releases: Iterable[Release], *, progress: Callable[[int], None] | None = None) -> int:
+    """Index `releases` into a new folder and make it current; returns the number of documents.
+
+    Searches keep reading the old folder until the swap and may go on with it after; it is removed once no
+    reader holds it. The write lock is held throughout, so no change to the old folder is lost.
+    """
+    root = Path(root)
+    lock = WriteLock(root)
+    lock.acquire()
+    try:
+        folder = create_folder(root)
+        fresh = Index(root, folder, open_whoosh(folder))
+        try:
+            writer = IndexWriter(fresh)
+            done = 0
+            for release in releases:
+                writer.add([release])
+                done += 1
+                if progress and done % BATCH == 0:
+                    progress(done)
+            writer.commit()
+            count = fresh.document_count()
+        except BaseException:
+            fresh.close()
+            shutil.rmtree(folder, ignore_errors=True)  # a half-built folder is never made current
+            raise
+        fresh.close()
+        if progress:
+            progress(done)
+        swap_pointer(root, folder)
+        remove_unused(root)
+        return count
+    finally:
+        lock.release()

@@ -1,0 +1,137 @@
+"""The Whoosh schema: which release field becomes which index field, and the version that names it.
+
+Text fields (`title`, `body`, `acronyms`) are stemmed by `analysis.terms`; the lead is indexed inside `body`,
+its words weighted up (`PositionsFormat`). Exact fields hold
+case-normalised whole values (`value_key`) and match case-insensitively; the facet fields among them also keep
+the value as written in a `DictColumn`, which is what facets display and count. Dates are epoch seconds in
+number columns: date ranges, sorting and the year/month facets are numpy operations on them.
+The whole release is stored once, as JSON, for `get`, hits and snippets.
+
+Bump SCHEMA_VERSION with any change here or in `analysis`: an index of another version is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Iterable
+
+from whoosh import fields, formats
+
+from .analysis import PositionsFormat, TextAnalyzer, value_key
+from .columns import DictColumn, NumberColumn
+from wiredesk.release import Release
+
+__all__ = [
+    "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS", "SEPARATOR",
+    "build_schema", "document_fields", "stored_release",
+]
+
+SCHEMA_VERSION = 1
+SEPARATOR = "\x1f"  # between the values of a multi-valued exact field, in the index and in its column
+
+TEXT_FIELDS = ("title", "body", "acronyms")
+# Exact fields a query may name (`agency:ANI`); `year`/`month` are computed from `published`.
+EXACT_FIELDS = ("id", "url", "agency", "source", "country", "city", "language", "people", "organizations",
+                "places", "categories", "authors", "cluster")
+MULTI_FIELDS = ("people", "organizations", "places", "categories", "authors")
+FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations", "places", "categories",
+                "language", "year", "month")
+_COLUMN_FIELDS = ("agency", "source", "country", "city", "language", "people", "organizations", "places",
+                  "categories", "cluster")
+DATE_FIELDS = ("published", "updated", "fetched")
+
+
+class ExactField(fields.FieldType):
+    """Whole values, one term each; several values are joined by SEPARATOR. `fold=False` keeps case (ids)."""
+
+    def __init__(self, *, column: bool = False, unique: bool = False, fold: bool = True) -> None:
+        super().__init__(formats.Existence(), None, unique=unique, sortable=DictColumn() if column else False)
+        self.fold = fold
+
+    def index(self, value, **kwargs):  # type: ignore[no-untyped-def]
+        keys = {value_key(v) if self.fold else v for v in value.split(SEPARATOR)}
+        keys.discard("")
+        for key in keys:
+            yield key.encode("utf-8"), 1, 1.0, b""
+
+    def to_column_value(self, value: str) -> bytes:
+        return value.encode("utf-8")
+
+
+def build_schema() -> fields.Schema:
+    analyzer = TextAnalyzer()
+
+    def text(fmt: formats.Format) -> fields.FieldType:
+        return fields.FieldType(fmt, analyzer, scorable=True)
+
+    schema = fields.Schema(
+        title=text(PositionsFormat()),
+        body=text(PositionsFormat()),
+        acronyms=text(PositionsFormat()),
+        id=ExactField(unique=True, fold=False),
+        url=ExactField(),
+        acronym_pair=ExactField(),  # "sidm=society of indian defence manufacturers": the index's acronym table
+        lsh=ExactField(),  # MinHash band keys, to find syndicated copies
+        doc=fields.STORED(),
+        signature=fields.STORED(),
+    )
+    for name in EXACT_FIELDS:
+        if name not in schema:
+            schema.add(name, ExactField(column=name in _COLUMN_FIELDS))
+    for name in DATE_FIELDS:
+        schema.add(name, fields.COLUMN(NumberColumn()))
+    return schema
+
+
+def _clean(value: str) -> str:
+    # NUL ends a value in a DictColumn and SEPARATOR joins values: neither may appear inside one
+    return " ".join(value.replace("\x00", " ").replace(SEPARATOR, " ").split())
+
+
+def _joined(values: Iterable[str]) -> str:
+    seen: dict[str, str] = {}
+    for value in values:
+        cleaned = _clean(value)
+        if cleaned:
+            seen.setdefault(value_key(cleaned), cleaned)  # the same person twice, differently cased, counts once
+    return SEPARATOR.join(seen.values())
+
+
+def _epoch(moment: datetime | None) -> int | None:
+    return int(moment.timestamp()) if moment else None
+
+
+def document_fields(release: Release, *, lsh_keys: Iterable[str], signature: bytes) -> dict[str, Any]:
+    """The keyword arguments of Whoosh's add_document for one release (cluster already assigned)."""
+    acronym_text = " ".join(f"{short} {long}" for short, long in release.acronyms.items())
+    pairs = (f"{value_key(short)}={value_key(long)}" for short, long in release.acronyms.items() if short and long)
+    doc: dict[str, Any] = {
+        "title": release.title,
+        "body": (release.lead, release.body if release.lead in release.body else f"{release.lead}\n\n{release.body}"),
+        "acronyms": acronym_text,
+        "id": release.id,
+        "url": _clean(release.url),
+        "agency": _clean(release.agency),
+        "source": _clean(release.source),
+        "country": _clean(release.dateline.country or ""),
+        "city": _clean(release.dateline.city or ""),
+        "language": _clean(release.language),
+        "cluster": release.cluster,
+        "acronym_pair": SEPARATOR.join(pairs),
+        "lsh": SEPARATOR.join(lsh_keys),
+        "doc": json.dumps(release.to_dict(), ensure_ascii=False),
+        "signature": signature,
+    }
+    for name in MULTI_FIELDS:
+        doc[name] = _joined(getattr(release, name))
+    for name in DATE_FIELDS:
+        epoch = _epoch(getattr(release, name))
+        if epoch is not None:
+            doc[name] = epoch
+    return doc
+
+
+def stored_release(stored: dict[str, Any]) -> Release:
+    """The release kept in a document's stored fields."""
+    return Release.from_dict(json.loads(stored["doc"]))

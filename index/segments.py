@@ -1,0 +1,106 @@
+"""numpy views of one Whoosh segment: postings, field lengths, columns and the deleted-document mask.
+
+Whoosh's matchers walk postings one document at a time in Python. Search instead reads a term's whole
+posting list as two arrays (document numbers, term frequencies) and scores every matching document at once.
+This leans on the on-disk layout of Whoosh 2.7's W3 codec (pickled blocks of delta-coded ids), which is why
+the project pins whoosh-reloaded to one version; anything else falls back to the public matcher interface.
+Arrays that never change for a segment (lengths, columns) are cached on the `Segment`, which lives as long as
+the searcher it came from.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.matching import ListMatcher
+from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+from .columns import MISSING, read_codes, read_numbers
+
+__all__ = ["Segment", "segments_of"]
+
+# Whoosh stores a field's length in one byte, on a log-like scale
+_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+
+
+class Segment:
+    """One segment of a searcher's snapshot; document numbers are local (global = offset + local)."""
+
+    def __init__(self, searcher: Searcher, offset: int) -> None:
+        self.searcher = searcher  # Whoosh's view of this segment alone, for its phrase matcher
+        self.reader: SegmentReader = searcher.reader()
+        self.offset = offset
+        self.size = reader.doc_count_all()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._numbers: dict[str, np.ndarray] = {}
+        self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
+
+    @cached_property
+    def live(self) -> np.ndarray:
+        """True for documents not deleted."""
+        mask = np.ones(self.size, dtype=bool)
+        if self.reader.has_deletions():
+            mask[np.fromiter(self.reader.deleted_docs(), dtype=np.int64)] = False
+        return mask
+
+    def has_term(self, field: str, text: str) -> bool:
+        return (field, text) in self.reader
+
+    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, weights) of a term in this segment, deleted documents included."""
+        try:
+            matcher = self.reader._terms.matcher(field, text.encode("utf-8"), self.reader.schema[field].format)
+        except (TermNotFound, KeyError):
+            return _EMPTY
+        if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+            ids, weights = [], []
+            while not matcher._atend:
+                matcher._read_data()
+                ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
+                matcher._read_weights()
+                weights.append(np.asarray(matcher._weights, dtype=np.float32))
+                matcher._next_block()
+            return np.concatenate(ids), np.concatenate(weights)
+        if isinstance(matcher, ListMatcher):
+            return np.asarray(matcher._ids, dtype=np.int64), np.asarray(matcher._weights, dtype=np.float32)
+        found = list(matcher.items_as("weight"))
+        return (np.array([d for d, _ in found], dtype=np.int64), np.array([w for _, w in found], dtype=np.float32))
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Every document's length (in terms) of a text field, as scored."""
+        if field not in self._lengths:
+            column = self.reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+            if column is None:
+                self._lengths[field] = np.zeros(self.size, dtype=np.float32)
+            else:
+                raw = np.frombuffer(column._dbfile.get(column._basepos, self.size), dtype=np.uint8)
+                self._lengths[field] = _BYTE_LENGTHS[raw]
+        return self._lengths[field]
+
+    def numbers(self, field: str) -> np.ndarray:
+        """A number column (dates as epoch seconds; columns.MISSING where absent)."""
+        if field not in self._numbers:
+            if self.reader.has_column(field):
+                column = self.reader.column_reader(field, translate=False)
+                self._numbers[field] = read_numbers(column, self.size)
+            else:
+                self._numbers[field] = np.full(self.size, MISSING, dtype=np.int64)
+        return self._numbers[field]
+
+    def codes(self, field: str) -> tuple[np.ndarray, list[str]]:
+        """A dictionary column: per-document codes and the table of values they point into."""
+        if field not in self._codes:
+            if self.reader.has_column(field):
+                self._codes[field] = read_codes(self.reader.column_reader(field, translate=False))
+            else:
+                self._codes[field] = (np.zeros(self.size, dtype=np.uint32), [""])
+        return self._codes[field]
+
+
+def segments_of(searcher: Searcher) -> list[Segment]:
+    return [Segment(leaf, offset) for leaf, offset in searcher.leaf_searchers()]

@@ -1,0 +1,214 @@
+"""Where the index lives on disk: version folders behind a pointer, the write lock, and reader leases.
+
+    ROOT/CURRENT            "v-20251125T024000-ab12": the folder searches open
+    ROOT/v-.../             one Whoosh index, its SCHEMA_VERSION file and its readers.lock
+    ROOT/write.lock         {"pid", "host", "started"} of the one process that writes
+
+`wiredesk reindex` builds a new folder while searches go on reading the old one, then swaps CURRENT with an
+atomic rename. A reader holds a shared flock on its folder's readers.lock for as long as it is open; the
+kernel drops it when the process dies, so an old folder is removed exactly when no reader holds it.
+The write lock is a file naming its holder (not a flock), so a lock left by a killed process can be told
+from a live one and cleared, and `LockedError` can say who holds it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import secrets
+import shutil
+import socket
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+
+from wiredesk.errors import LockedError, StorageError
+
+from .schema import SCHEMA_VERSION, build_schema
+
+__all__ = ["POINTER", "WRITE_LOCK", "current_folder", "create_folder", "open_whoosh", "swap_pointer",
+           "remove_unused", "ReaderLease", "WriteLock"]
+
+POINTER = "CURRENT"
+WRITE_LOCK = "write.lock"
+_VERSION_FILE = "SCHEMA_VERSION"
+_READERS = "readers.lock"
+
+
+def _storage_error(action: str, path: Path, exc: OSError) -> StorageError:
+    return StorageError(f"cannot {action} {path}: {exc.strerror or exc}")
+
+
+def current_folder(root: Path) -> Path | None:
+    """The version folder CURRENT names, or None when there is no index yet."""
+    try:
+        name = (root / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _storage_error("read", root / POINTER, exc) from exc
+    folder = root / name
+    if not name or not folder.is_dir():
+        raise StorageError(f"{root / POINTER} names a missing index folder {name!r}: run `wiredesk reindex`")
+    return folder
+
+
+def create_folder(root: Path) -> Path:
+    """A new, empty version folder holding a Whoosh index of this schema version (not yet current)."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    folder = root / f"v-{stamp}-{secrets.token_hex(2)}"
+    try:
+        folder.mkdir(parents=True)
+        FileStorage(str(folder)).create_index(build_schema())
+        (folder / _VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
+    except OSError as exc:
+        raise _storage_error("create the index in", root, exc) from exc
+    return folder
+
+
+def open_whoosh(folder: Path) -> whoosh_index.Index:
+    """The Whoosh index in a version folder, refused when it was built for another schema version."""
+    try:
+        version = (folder / _VERSION_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        version = "unknown"
+    except OSError as exc:
+        raise _storage_error("read", folder / _VERSION_FILE, exc) from exc
+    if version != str(SCHEMA_VERSION):
+        raise StorageError(f"the index at {folder} has schema version {version}, this wiredesk needs "
+                           f"{SCHEMA_VERSION}: run `wiredesk reindex`")
+    try:
+        return FileStorage(str(folder)).open_index()
+    except (OSError, whoosh_index.IndexError) as exc:
+        raise StorageError(f"cannot open the index at {folder}: {exc}") from exc
+
+
+def swap_pointer(root: Path, folder: Path) -> None:
+    """Make `folder` current in one atomic step: readers see the old folder or the new one, never neither."""
+    temp = root / f"{POINTER}.{os.getpid()}.tmp"
+    try:
+        with open(temp, "w", encoding="utf-8") as out:
+            out.write(folder.name + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, root / POINTER)
+        dirfd = os.open(root, os.O_RDONLY)
+        try:
+            os.fsync(dirfd)
+        finally:
+            os.close(dirfd)
+    except OSError as exc:
+        raise _storage_error("update", root / POINTER, exc) from exc
+
+
+def remove_unused(root: Path) -> list[Path]:
+    """Delete version folders that are not current and that no open reader holds; returns those removed."""
+    current = current_folder(root)
+    removed = []
+    for folder in sorted(root.glob("v-*")):
+        if folder == current or not folder.is_dir():
+            continue
+        try:
+            with open(folder / _READERS, "a+b") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(folder)
+                removed.append(folder)
+        except BlockingIOError:
+            continue  # a search still reads it; a later reindex or writer removes it
+        except OSError:
+            continue  # unremovable now (permissions, a racing remover): harmless, retried later
+    return removed
+
+
+class ReaderLease:
+    """A shared hold on a version folder, so that a reindex does not remove it under an open search."""
+
+    def __init__(self, folder: Path) -> None:
+        self._handle: IO[bytes] | None = None
+        try:
+            self._handle = open(folder / _READERS, "a+b")
+            fcntl.flock(self._handle, fcntl.LOCK_SH)
+        except OSError:
+            # a read-only index folder cannot hold the lease file; nothing can remove it then either
+            if self._handle:
+                self._handle.close()
+            self._handle = None
+
+    def release(self) -> None:
+        if self._handle:
+            self._handle.close()  # closing drops the flock
+            self._handle = None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
+
+
+class WriteLock:
+    """The one-writer lock for an index root, held from `acquire` to `release`."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / WRITE_LOCK
+        self._held = False
+
+    def acquire(self) -> None:
+        host = socket.gethostname()
+        record = json.dumps({"pid": os.getpid(), "host": host, "started": datetime.now(timezone.utc).isoformat()})
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _storage_error("create", self.path.parent, exc) from exc
+        for _ in range(3):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                self._clear_if_stale(host)
+                continue
+            except OSError as exc:
+                raise _storage_error("lock", self.path, exc) from exc
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(record)
+            self._held = True
+            return
+        raise LockedError(f"cannot take the index write lock {self.path}")
+
+    def _clear_if_stale(self, host: str) -> None:
+        try:
+            holder = json.loads(self.path.read_text(encoding="utf-8"))
+            pid, holder_host = int(holder["pid"]), str(holder["host"])
+        except FileNotFoundError:
+            return  # released meanwhile: try again
+        except (OSError, ValueError, KeyError, TypeError):
+            # unreadable: a writer may be between creating and filling it; only an old one is stale
+            if datetime.now().timestamp() - self.path.stat().st_mtime < 10:
+                raise LockedError(f"the index is being written (lock {self.path})") from None
+            pid, holder_host = -1, host
+        if holder_host != host or (pid > 0 and _alive(pid)):
+            since = holder.get("started", "?") if pid > 0 else "?"
+            raise LockedError(f"the index is being written by process {pid} on {holder_host} since {since} "
+                              f"(lock {self.path})")
+        # dead holder: move the file aside atomically so two clearing processes cannot both win
+        aside = self.path.with_name(f"{WRITE_LOCK}.stale-{os.getpid()}")
+        try:
+            os.rename(self.path, aside)
+            aside.unlink()
+        except FileNotFoundError:
+            pass
+
+    def release(self) -> None:
+        if self._held:
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+            self._held = False

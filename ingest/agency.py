@@ -1,0 +1,84 @@
+"""Wire credits: one spelling per wire, whatever form the page prints (`/PRNewswire/`, `(GLOBE NEWSWIRE)`, `(AP)`).
+
+`AGENCIES` is the table: the spelling wiredesk stores, then the forms that mean it (compared after folding
+case, punctuation and spaces). Add a wire by adding a row.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["AGENCIES", "normalise_agency", "find_credit", "INDIAN_WIRES"]
+
+AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ANI", ("ani", "asian news international")),
+    ("PTI", ("pti", "press trust of india")),
+    ("IANS", ("ians", "indo asian news service")),
+    ("PIB", ("pib", "press information bureau")),
+    ("UNI", ("uni", "united news of india")),
+    ("PR Newswire", ("pr newswire", "prnewswire", "prn", "pr newswire asia", "prnewswire hfs")),
+    ("Business Wire", ("business wire", "businesswire")),
+    ("GlobeNewswire", ("globe newswire", "globenewswire")),
+    ("Marketwired", ("marketwired", "marketwire")),
+    ("Accesswire", ("accesswire",)),
+    ("Reuters", ("reuters", "thomson reuters")),
+    ("AP", ("ap", "associated press", "the associated press")),
+    ("AFP", ("afp", "agence france presse", "agence france press", "afpbb news")),
+    ("dpa", ("dpa", "deutsche presse agentur", "dpa afx", "dpa infocom")),
+    ("ANSA", ("ansa",)),
+    ("EFE", ("efe", "agencia efe")),
+    ("Yonhap", ("yonhap", "yonhap news agency", "yna")),
+    ("Kyodo", ("kyodo", "kyodo news")),
+    ("UPI", ("upi", "united press international")),
+    ("Xinhua", ("xinhua", "xinhua news agency", "xinhuanet")),
+    ("RIA Novosti", ("ria novosti", "ria")),
+    ("TASS", ("tass", "itar tass")),
+    ("Anadolu", ("anadolu", "anadolu agency", "aa")),
+    ("Bernama", ("bernama",)),
+    ("ots", ("ots", "news aktuell")),
+    ("APA", ("apa",)),
+)
+
+# Wires whose pages give local Indian time without saying so.
+INDIAN_WIRES = frozenset({"ANI", "PTI", "IANS", "PIB", "UNI"})
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, str]:
+    return {_key(alias): name for name, aliases in AGENCIES for alias in (name, *aliases)}
+
+
+def normalise_agency(text: str) -> str | None:
+    """The stored spelling of the wire `text` names (`GLOBE NEWSWIRE` → `GlobeNewswire`), or None."""
+    text = text.strip()
+    found = _index().get(_key(text))
+    if found:
+        return found
+    # "Marketwired - April 06, 2016", "AP Photo", "PTI, Washington": the first words may be the credit
+    head = re.split(r"\s*[-,:;|]\s*|\s+(?:photo|staff|news|via)\b", text, maxsplit=1, flags=re.I)[0]
+    return _index().get(_key(head)) if head != text else None
+
+
+_BRACKETED = re.compile(r"[(/\[]\s*([A-Za-z][A-Za-z .\-]{1,40}?)\s*[)/\]]")
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?([A-Za-z][A-Za-z .\-]{1,40})", re.I)
+
+
+def find_credit(text: str) -> str | None:
+    """A wire credit printed in running text: `(ANI)`, `/PRNewswire/`, `(c)AFP/...`, `© dpa-infocom`.
+
+    The last one in the text wins, since trailing credits close a story.
+    """
+    found: str | None = None
+    for match in _BRACKETED.finditer(text):
+        name = normalise_agency(match.group(1))
+        if name:
+            found = name
+    if found:
+        return found
+    for match in _COPYRIGHT.finditer(text):
+        found = normalise_agency(match.group(1).strip()) or found
+    return found

@@ -1,0 +1,133 @@
+"""Publication dates: read from every place a page states them, parsed, and chosen in order of trust.
+
+Trust, highest first: JSON-LD (`NewsArticle` and kin), `article:`/Open Graph and other named meta tags,
+`<time datetime>`, a visible `Posted On` line, the dateline, the feed's hints, and last a scan of the page
+(htmldate). A time without a zone is the wire's local time (IST for Indian wires), else UTC; a date without a
+time is midnight there. A dateline's `April 16` takes its year from the page's other dates or the fetch
+date, and is never in the future. Every result is aware and in UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Iterable
+
+from dateutil import parser as date_parser
+
+__all__ = ["month_number", "parse_date", "parse_day_month", "IST"]
+
+IST = timezone(timedelta(hours=5, minutes=30), "IST")
+
+# Month names and abbreviations in the languages wires use (English, French, Italian, German, Spanish,
+# Portuguese, Dutch). ANSA writes `LUG`, GlobeNewswire's French releases `mai`.
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "january jan janv janvier gennaio gen januar jän enero ene janeiro januari",
+        "february feb febr fevr fevrier février febbraio februar febrero febrer fevereiro fev februari",
+        "march mar mars marzo märz marz março marco maart",
+        "april apr avr avril aprile abril abr",
+        "may mai maggio mag mayo maio mei",
+        "june jun juin giugno giu juni junio junho",
+        "july jul juil juillet luglio lug juli julio julho",
+        "august aug aout août agosto ago augustus",
+        "september sep sept septembre settembre set septiembre setembro",
+        "october oct octobre ottobre ott oktober octubre outubro out okt",
+        "november nov novembre novembro noviembre",
+        "december dec déc decembre décembre dicembre dic dezember dez diciembre dezembro",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+
+
+def month_number(word: str) -> int | None:
+    """1..12 for a month name or abbreviation in a wire language (`Dec.`, `mai`, `LUG`), else None."""
+    return _MONTHS.get(word.strip(". ").casefold())
+
+
+# Zone abbreviations wires print (dateutil knows only UTC/GMT by itself); seconds east of UTC.
+_ZONE_NAMES = {
+    "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600, "MST": -7 * 3600, "MDT": -6 * 3600,
+    "PST": -8 * 3600, "PDT": -7 * 3600, "ET": -5 * 3600, "IST": 19800, "CET": 3600, "CEST": 7200, "BST": 3600,
+    "JST": 9 * 3600, "KST": 9 * 3600, "HKT": 8 * 3600, "SGT": 8 * 3600, "MSK": 3 * 3600,
+}
+
+_EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+_ISO_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(text: str, *, zone: tzinfo = timezone.utc) -> datetime | None:
+    """An aware UTC datetime from ISO 8601, RFC 2822, epoch seconds or milliseconds, or free text such as
+    `09 AUG 2026 12:45PM`; None when `text` holds no date. A naive value is taken in `zone`."""
+    text = " ".join(str(text).split())
+    if not text or len(text) > 80:
+        return None
+    if _EPOCH.match(text):
+        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    moment: datetime | None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None:
+        try:
+            moment = date_parser.parse(text, default=datetime(1, 1, 1), tzinfos=_ZONE_NAMES)
+        except (ValueError, OverflowError, date_parser.ParserError):
+            return None
+        if moment.year == 1:
+            return None
+    if not 1900 <= moment.year <= 2200:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    try:
+        return moment.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+
+
+def is_date_only(text: str) -> bool:
+    return bool(_ISO_DATE_ONLY.match(text.strip()))
+
+
+def parse_day_month(text: str, *, reference: datetime, zone: tzinfo = timezone.utc) -> datetime | None:
+    """A dateline's date (`April 16`, `Dec.  03, 2019`, `26 mai 2020`, `28 LUG`) at midnight in `zone`.
+
+    Without a year, the year is the reference's, or the one before when that would put the date after the
+    reference (a dateline is never in the future).
+    """
+    words = re.findall(r"[^\W\d_]+", text)
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    if not words or not numbers:
+        return None
+    month = month_number(words[0])
+    if month is None:
+        return None
+    day = numbers[0]
+    year = next((n for n in numbers[1:] if 1900 <= n <= 2200), None)
+    local_reference = reference.astimezone(zone)
+    try:
+        if year is None:
+            year = local_reference.year
+            if date(year, month, day) > local_reference.date() + timedelta(days=1):
+                year -= 1
+        moment = datetime.combine(date(year, month, day), time(0, 0), tzinfo=zone)
+    except ValueError:
+        return None
+    return moment.astimezone(timezone.utc)
+
+
+def first_date(values: Iterable[str], *, zone: tzinfo = timezone.utc) -> datetime | None:
+    """The first value that parses as a date."""
+    for value in values:
+        moment = parse_date(value, zone=zone)
+        if moment is not None:
+            return moment
+    return None

@@ -1,0 +1,126 @@
+"""Page bytes to text: the charset a browser would pick, corrected when the page declares it wrongly.
+
+Order: a byte-order mark; then bytes that are valid UTF-8 are read as UTF-8 whatever the page declares
+(many pages say windows-1252 or ISO-8859-1 but are UTF-8, and text in a legacy charset almost never forms
+valid multi-byte UTF-8 by chance); then the HTTP header's charset, the `<meta>` or XML declaration, and a
+statistical detector when none of those decodes cleanly. Binary bodies are refused with `Skip`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+from wiredesk.errors import Skip
+
+__all__ = ["decode_html", "declared_charset"]
+
+# Magic numbers of formats that are never an article page.
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"PK\x03\x04", "ZIP"),
+    (b"\x1f\x8b", "gzip"),
+    (b"RIFF", "RIFF media"),
+    (b"OggS", "Ogg"),
+    (b"ID3", "MP3"),
+    (b"\x00\x00\x01\x00", "icon"),
+    (b"wOFF", "font"),
+    (b"wOF2", "font"),
+    (b"\x7fELF", "executable"),
+)
+
+_NON_TEXT_TYPES = re.compile(r"^(image|audio|video|font)/|^application/(pdf|zip|gzip|octet-stream|x-|vnd\.)", re.I)
+_TEXTISH_APP_TYPES = re.compile(r"(xml|json|javascript|xhtml)", re.I)
+
+# What browsers do with legacy labels (WHATWG Encoding Standard): Latin-1 and ASCII mean windows-1252, and
+# the Chinese, Japanese and Korean labels mean their supersets.
+_LABEL_ALIASES = {
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252",
+    "us-ascii": "cp1252", "ascii": "cp1252", "windows-1252": "cp1252",
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
+    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
+    "euc-kr": "cp949", "ks_c_5601-1987": "cp949",
+    "iso-8859-9": "cp1254", "tis-620": "cp874", "iso-8859-11": "cp874",
+}
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.\-]+)["']""", re.I)
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.I)
+
+
+def _codec(label: str) -> str | None:
+    label = label.strip().lower()
+    name = _LABEL_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def declared_charset(body: bytes, content_type: str = "") -> str | None:
+    """The charset the header, else the page itself (`<meta>` or XML declaration), declares; None if none."""
+    match = _HEADER_CHARSET.search(content_type or "")
+    if match and _codec(match.group(1)):
+        return _codec(match.group(1))
+    head = body[:4096]
+    for pattern in (_XML_ENCODING, _META_CHARSET):
+        found = pattern.search(head)
+        if found and _codec(found.group(1).decode("ascii", "ignore")):
+            return _codec(found.group(1).decode("ascii", "ignore"))
+    return None
+
+
+def _refuse_binary(body: bytes, content_type: str) -> None:
+    for magic, kind in _BINARY_MAGIC:
+        if body.startswith(magic):
+            raise Skip(f"binary body ({kind})")
+    mime = (content_type or "").split(";")[0].strip()
+    if mime and _NON_TEXT_TYPES.search(mime) and not _TEXTISH_APP_TYPES.search(mime):
+        raise Skip(f"binary body ({mime})")
+    sample = body[:8192]
+    # UTF-16 pages carry a BOM; any other page with NUL bytes is not text
+    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise Skip("binary body (NUL bytes)")
+
+
+def _mostly_control(text: str) -> bool:
+    sample = text[:8192]
+    if not sample:
+        return False
+    control = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    return control / len(sample) > 0.1
+
+
+def decode_html(body: bytes, content_type: str = "") -> str:
+    """The page as text. Raises `Skip("binary body ...")` for images, archives and other non-text bodies."""
+    _refuse_binary(body, content_type)
+    text = _decode(body, content_type)
+    if _mostly_control(text):
+        raise Skip("binary body (mostly non-text)")
+    return text
+
+
+def _decode(body: bytes, content_type: str) -> str:
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if body.startswith(bom):
+            return body.decode(name, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = declared_charset(body, content_type)
+    if declared and declared != "utf-8":
+        try:
+            return body.decode(declared)
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(body[:200_000]).best()
+    if best is not None:
+        return body.decode(best.encoding, errors="replace")
+    return body.decode(declared or "cp1252", errors="replace")

@@ -1,0 +1,258 @@
+"""The polite async HTTP fetcher: one httpx `AsyncClient` per run, shared by every source.
+
+Per request, in order: scope (http(s) only, allowed hosts only), robots.txt, then a slot: at most
+`per_host` requests in flight to one host and `concurrency` overall, and at least `delay` seconds (or the
+host's Crawl-delay) between two request starts to one host. Timeouts, connection errors, 429 and 5xx are
+retried `retries` times with exponential backoff plus jitter; a `Retry-After` holds back the whole host.
+Redirects are followed here, not by httpx, so every hop is checked for scope and robots and a loop is
+caught. A body is read in chunks and abandoned past `max_bytes`.
+
+Errors leave as wiredesk types: `FetchTimeout`, `BadStatusError`, `FetchError` (httpx's are translated in
+`_exchange`), and `Skip` for a page that is fine to fetch but not ours to keep (robots, scope, too big,
+not HTML).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from wiredesk.config import FetchConfig
+from wiredesk.errors import BadStatusError, FetchError, FetchTimeout, Skip
+
+from .robots import Robots
+
+__all__ = ["Fetcher", "Response", "scope_problem", "HTML_TYPES"]
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# A Crawl-delay or Retry-After longer than this is not waited out within a run: the page fails instead.
+MAX_WAIT = 60.0
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Response:
+    """A finished GET: `url` as asked, `final_url` after redirects, lower-case header names."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    fetched: datetime | None = None
+
+
+def scope_problem(url: str, allowed_hosts: Sequence[str]) -> str:
+    """Why `url` is out of scope ("" when it is in): http(s) only, and a host of `allowed_hosts` or below."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"not an http(s) URL ({parts.scheme or 'no scheme'})"
+    host = (parts.hostname or "").lower()
+    if not host:
+        return "URL has no host"
+    if allowed_hosts and not any(host == allowed or host.endswith("." + allowed) for allowed in allowed_hosts):
+        return f"host {host} is not allowed for this source"
+    return ""
+
+
+class _Retryable(Exception):
+    """An answer worth asking again: a timeout, a broken connection, a 429 or a 5xx."""
+
+    def __init__(self, what: str, *, status: int = 0, retry_after: float | None = None, timeout: bool = False) -> None:
+        super().__init__(what)
+        self.what, self.status, self.retry_after, self.timeout = what, status, retry_after, timeout
+
+
+class Fetcher:
+    """Use as `async with Fetcher(config) as fetcher: response = await fetcher.get(url, ...)`.
+
+    `transport` replaces the network (tests of pure logic); `backoff` is the first retry's base wait in
+    seconds; `rng` makes the jitter reproducible.
+    """
+
+    def __init__(self, config: FetchConfig, *, transport: httpx.AsyncBaseTransport | None = None,
+                 backoff: float = 0.5, rng: random.Random | None = None) -> None:
+        self.config = config
+        self._transport = transport
+        self._backoff = backoff
+        self._rng = rng or random.Random()
+        self._client: httpx.AsyncClient | None = None
+        self._all = asyncio.Semaphore(config.concurrency)
+        self._per_host: dict[str, asyncio.Semaphore] = {}
+        self._next_start: dict[str, float] = {}
+        self._crawl_delay: dict[str, float] = {}
+        self.robots = Robots(user_agent=config.user_agent, load=self._load_robots)
+
+    async def __aenter__(self) -> Fetcher:
+        self._client = httpx.AsyncClient(
+            transport=self._transport,
+            headers={"User-Agent": self.config.user_agent},
+            timeout=httpx.Timeout(self.config.timeout, connect=self.config.connect_timeout),
+            limits=httpx.Limits(max_connections=self.config.concurrency,
+                                max_keepalive_connections=self.config.concurrency),
+            follow_redirects=False,
+        )
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def get(self, url: str, *, allowed_hosts: Sequence[str] = (), headers: Mapping[str, str] | None = None,
+                  html_only: bool = False) -> Response:
+        """GET `url`, following redirects within scope. A 304 is returned; any other non-2xx raises.
+
+        Raises `Skip` (robots, scope, over `max_bytes`, not HTML when `html_only`) or `FetchError`.
+        """
+        current, seen = url, {url}
+        for _ in range(self.config.max_redirects + 1):
+            problem = scope_problem(current, allowed_hosts)
+            if problem:
+                raise Skip(problem if current == url else f"redirected out of scope: {problem}")
+            if self.config.respect_robots:
+                rules = await self.robots.rules(current)
+                self._crawl_delay[_host(current)] = min(rules.crawl_delay() or 0.0, MAX_WAIT)
+                if not rules.allows(current):
+                    raise Skip(rules.blocked or "robots.txt disallows")
+            status, found, body = await self._request(current, headers=headers, html_only=html_only)
+            location = found.get("location")
+            if status in _REDIRECTS and location:
+                target = urljoin(current, location.strip())
+                if target in seen:
+                    raise FetchError(f"redirect loop at {target}", url=url)
+                seen.add(target)
+                current = target
+                continue
+            if status != 304 and not 200 <= status < 300:
+                raise BadStatusError(f"HTTP {status}", url=url, status=status)
+            return Response(url=url, final_url=current, status=status, headers=found, body=body,
+                            fetched=datetime.now(timezone.utc))
+        raise FetchError(f"more than {self.config.max_redirects} redirects", url=url)
+
+    async def _load_robots(self, where: str) -> tuple[int, bytes]:
+        # robots.txt often redirects (http to https, bare host to www); a few hops, no robots check of its own
+        current = where
+        for _ in range(5):
+            status, found, body = await self._request(current, headers=None, html_only=False)
+            if status in _REDIRECTS and found.get("location"):
+                current = urljoin(current, found["location"].strip())
+                continue
+            return status, body
+        return 404, b""
+
+    async def _request(self, url: str, *, headers: Mapping[str, str] | None, html_only: bool) -> tuple[int, dict[str, str], bytes]:
+        retries = self.config.retries
+        for attempt in range(retries + 1):
+            try:
+                return await self._exchange(url, headers=headers, html_only=html_only)
+            except _Retryable as problem:
+                wait = self._backoff * 2 ** attempt + self._rng.uniform(0, self._backoff)
+                if problem.retry_after is not None:
+                    if problem.retry_after > MAX_WAIT:
+                        raise BadStatusError(f"HTTP {problem.status} (Retry-After {problem.retry_after:.0f} s)",
+                                             url=url, status=problem.status) from None
+                    wait = max(wait, problem.retry_after)
+                    self._hold_host(url, problem.retry_after)
+                if attempt == retries:
+                    raise _final_error(problem, url=url, retries=retries) from problem
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _exchange(self, url: str, *, headers: Mapping[str, str] | None, html_only: bool) -> tuple[int, dict[str, str], bytes]:
+        """One request and its body; translates httpx's errors at this boundary."""
+        assert self._client is not None, "use the Fetcher as an async context manager"
+        async with self._slot(_host(url)):
+            try:
+                async with self._client.stream("GET", url, headers=dict(headers or {})) as answer:
+                    status = answer.status_code
+                    found = {name.lower(): value for name, value in answer.headers.items()}
+                    if status == 429 or status >= 500:
+                        raise _Retryable(f"HTTP {status}", status=status, retry_after=_retry_after(found.get("retry-after")))
+                    if not 200 <= status < 300:
+                        return status, found, b""
+                    if html_only:
+                        kind = found.get("content-type", "").split(";")[0].strip().lower()
+                        if kind and kind not in HTML_TYPES:
+                            raise Skip(f"not HTML ({kind})")
+                    return status, found, await self._read(answer)
+            except httpx.TimeoutException as exc:
+                raise _Retryable("timeout", timeout=True) from exc
+            except httpx.TransportError as exc:
+                raise _Retryable(f"connection failed: {type(exc).__name__}") from exc
+            except httpx.HTTPError as exc:
+                raise FetchError(f"{type(exc).__name__}: {exc}", url=url) from exc
+
+    async def _read(self, answer: httpx.Response) -> bytes:
+        limit = self.config.max_bytes
+        declared = answer.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise Skip(f"body over max_bytes ({limit})")
+        body = bytearray()
+        async for chunk in answer.aiter_bytes(_CHUNK):
+            body += chunk
+            if len(body) > limit:
+                raise Skip(f"body over max_bytes ({limit})")
+        return bytes(body)
+
+    @asynccontextmanager
+    async def _slot(self, host: str) -> AsyncIterator[None]:
+        # the host's own limit is taken first, so a busy host never holds one of the overall slots idle
+        semaphore = self._per_host.setdefault(host, asyncio.Semaphore(self.config.per_host))
+        async with semaphore:
+            await self._wait_turn(host)
+            async with self._all:
+                yield
+
+    async def _wait_turn(self, host: str) -> None:
+        loop = asyncio.get_running_loop()
+        gap = max(self.config.delay, self._crawl_delay.get(host, 0.0))
+        now = loop.time()
+        start = max(now, self._next_start.get(host, now))
+        self._next_start[host] = start + gap
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    def _hold_host(self, url: str, seconds: float) -> None:
+        host = _host(url)
+        until = asyncio.get_running_loop().time() + seconds
+        self._next_start[host] = max(self._next_start.get(host, until), until)
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None when absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _final_error(problem: _Retryable, *, url: str, retries: int) -> FetchError:
+    message = f"{problem.what} after {retries} retries" if retries else problem.what
+    if problem.timeout:
+        return FetchTimeout(message, url=url)
+    if problem.status:
+        return BadStatusError(message, url=url, status=problem.status)
+    return FetchError(message, url=url)

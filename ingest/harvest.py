@@ -1,0 +1,565 @@
+"""One ingest run: sources -> fetch -> archive -> extract -> `Outcome`s, behind a plain iterator.
+
+Over 400 lines because the run's three threads of control meet here and nowhere else: the event loop
+(a background thread: listing and fetching, `asyncio`), the caller's thread (archive, state writes,
+yielding outcomes) and the extraction workers. Splitting them apart would spread one protocol over files.
+
+    producer (event loop thread)          consumer (caller's thread, in __iter__)
+    list items, decide from state  ──►    bounded queue  ──►  archive body, submit to extraction,
+    fetch pages (Fetcher)                                     record skip/fail in state, yield Outcome
+
+Crash safety: the only writer of the state database is the caller's thread, one short transaction per
+change. A URL becomes `indexed` only in `confirm`, after the caller's index commit; a source's new
+ETag/Last-Modified are stored only in `close`, and only when every item it listed reached an end state and
+every release it yielded was confirmed. A run killed at any moment therefore redoes, next time, exactly
+the work whose result was not yet durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from wiredesk.config import Config, SourceConfig
+from wiredesk.errors import FetchError, Skip
+from wiredesk.release import Release
+
+from .archive import Archive
+from .extract import extract
+from .fetch import Fetcher, scope_problem
+from .page import RawPage
+from .sources import Item, Listing, file_items, list_items
+from .state import (
+    finish_run, from_iso, iso, mark_url, open_state, source_row, start_run, transaction, url_row,
+)
+
+__all__ = ["Outcome", "Harvest", "OUTCOME_STATUSES", "due_sources", "source_status", "last_run", "replay",
+           "archive_record"]
+
+log = logging.getLogger("wiredesk.ingest")
+
+OUTCOME_STATUSES = ("new", "updated", "unchanged", "skipped", "failed")
+# A failed page waits this long before its next try, doubling per attempt, up to a day.
+URL_RETRY_BASE = timedelta(minutes=15)
+# A failing source with no `every` waits this long, doubling per consecutive failure, up to a day.
+SOURCE_RETRY_BASE = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(days=1)
+# Messages between the event loop and the caller; small, so memory stays flat however long the run.
+QUEUE_SIZE = 64
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: str
+    url: str
+    status: str  # one of OUTCOME_STATUSES
+    release: Release | None = None  # set for new/updated
+    reason: str = ""  # set for skipped/failed: one line
+
+
+# producer -> consumer messages ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Note:
+    """An outcome decided without extraction; `record` says whether it changes the URL's state."""
+
+    outcome: Outcome
+    record: bool = False
+    lastmod: str | None = None
+    etag: str | None = None
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    page: RawPage
+    lastmod: str | None
+    previous_hash: str  # the indexed content hash, "" when the URL was never indexed
+
+
+@dataclass(frozen=True)
+class _SourceDone:
+    name: str
+    listing: Listing
+    complete: bool  # every listed item reached an outcome (none held back by max_items)
+
+
+@dataclass(frozen=True)
+class _Crash:
+    error: BaseException
+
+
+_END = object()
+
+
+@dataclass
+class _Tally:
+    yielded_new: set[str] = field(default_factory=set)  # URLs yielded as new/updated, until confirmed
+    confirmed_new: int = 0
+    done: _SourceDone | None = None
+
+
+class Harvest:
+    """Iterate for the outcomes, `confirm` what the index committed, `close` when done (also on error).
+
+    `workers`: extraction processes (default: up to 2, the cores we have); 0 or 1 extracts in a thread.
+    `backoff`: the fetcher's first retry wait in seconds.
+    """
+
+    def __init__(self, config: Config, sources: Sequence[SourceConfig], *, now: datetime | None = None,
+                 progress: Callable[[str, Outcome], None] | None = None, workers: int | None = None,
+                 backoff: float = 0.5) -> None:
+        self.config = config
+        self.sources = tuple(sources)
+        self.now = now or datetime.now(timezone.utc)
+        self.progress = progress
+        self.workers = min(2, os.cpu_count() or 1) if workers is None else workers
+        self.backoff = backoff
+        self.archive = Archive(config.storage.archive)
+        self._conn = open_state(config.storage.state_db)
+        self._run: int | None = None
+        self._tallies = {s.name: _Tally() for s in self.sources}
+        self._pending: dict[str, tuple[str | None, str | None]] = {}  # url -> (lastmod, etag) until confirmed
+        self._exhausted = False
+        self._closed = False
+
+    # the consumer ---------------------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[Outcome]:
+        if self._run is not None:
+            raise RuntimeError("a Harvest runs once")
+        self._run = start_run(self._conn, now=self.now)
+        messages: queue.Queue[Any] = queue.Queue(QUEUE_SIZE)
+        producer = _Producer(self, messages)
+        thread = threading.Thread(target=producer.run, name="wiredesk-fetch", daemon=True)
+        executor = self._executor()
+        window: deque[tuple[_Fetched, Future[dict[str, Any]]]] = deque()
+        thread.start()
+        try:
+            while True:
+                try:
+                    message = messages.get(timeout=0.05 if window else None)
+                except queue.Empty:
+                    # nothing new from the network: hand out the extractions that have finished
+                    while window and window[0][1].done():
+                        yield self._finish(*window.popleft())
+                    continue
+                if message is _END:
+                    break
+                if isinstance(message, _Crash):
+                    raise message.error
+                if isinstance(message, _SourceDone):
+                    self._tallies[message.name].done = message
+                elif isinstance(message, _Note):
+                    yield self._noted(message)
+                else:
+                    self.archive.put_page(message.page)
+                    window.append((message, executor.submit(_extract_job, _page_fields(message.page),
+                                                            self._source(message.page.source))))
+                    while len(window) > 2 * max(self.workers, 1) or (window and window[0][1].done()):
+                        yield self._finish(*window.popleft())
+            while window:
+                yield self._finish(*window.popleft())
+            self._exhausted = True
+        finally:
+            producer.stop()
+            thread.join()
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _executor(self) -> Executor:
+        if self.workers >= 2:
+            # spawn, not fork: the event loop thread is running, and forking a threaded process is unsafe
+            return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return ThreadPoolExecutor(1, thread_name_prefix="wiredesk-extract")
+
+    def _source(self, name: str) -> SourceConfig:
+        return next(s for s in self.sources if s.name == name)
+
+    def _emit(self, outcome: Outcome) -> Outcome:
+        if outcome.status in ("new", "updated"):
+            self._tallies[outcome.source].yielded_new.add(outcome.url)
+        if self.progress:
+            self.progress(outcome.source, outcome)
+        return outcome
+
+    def _noted(self, note: _Note) -> Outcome:
+        outcome = note.outcome
+        if note.record:
+            self._record(outcome, lastmod=note.lastmod, etag=note.etag)
+        return self._emit(outcome)
+
+    def _finish(self, fetched: _Fetched, future: Future[dict[str, Any]]) -> Outcome:
+        page = fetched.page
+        try:
+            release = Release.from_dict(future.result())
+        except Skip as exc:
+            outcome = Outcome(page.source, page.url, "skipped", reason=exc.reason)
+        except Exception as exc:  # a bug in extraction must not end the run: the page fails, with the trace
+            log.error("extraction of %s failed", page.url, exc_info=exc)
+            outcome = Outcome(page.source, page.url, "failed", reason=f"extraction error: {type(exc).__name__}: {exc}")
+        else:
+            etag = page.headers.get("etag")
+            if fetched.previous_hash and release.content_hash == fetched.previous_hash:
+                outcome = Outcome(page.source, page.url, "unchanged")
+                self._record(outcome, lastmod=fetched.lastmod, etag=etag)
+                return self._emit(outcome)
+            self._pending[page.url] = (fetched.lastmod, etag)
+            return self._emit(Outcome(page.source, page.url, "updated" if fetched.previous_hash else "new",
+                                      release=release))
+        self._record(outcome, lastmod=fetched.lastmod, etag=None)
+        return self._emit(outcome)
+
+    def _record(self, outcome: Outcome, *, lastmod: str | None, etag: str | None) -> None:
+        """Write a skipped, failed or unchanged outcome to the URL's state, in one transaction."""
+        with transaction(self._conn) as conn:
+            if outcome.status == "unchanged":
+                mark_url(conn, outcome.url, source=outcome.source, status="indexed", now=self.now, lastmod=lastmod,
+                         etag=etag)
+            elif outcome.status == "skipped":
+                mark_url(conn, outcome.url, source=outcome.source, status="skipped", now=self.now,
+                         last_error=outcome.reason, lastmod=lastmod)
+            elif outcome.status == "failed":
+                row = url_row(conn, outcome.url)
+                attempts = (row["attempts"] if row else 0) + 1
+                given_up = attempts >= self.config.fetch.max_attempts
+                wait = min(URL_RETRY_BASE * 2 ** (attempts - 1), MAX_BACKOFF)
+                mark_url(conn, outcome.url, source=outcome.source, status="given_up" if given_up else "failed",
+                         now=self.now, attempts=attempts, last_error=outcome.reason, lastmod=lastmod,
+                         next_try=None if given_up else iso(self.now + wait))
+
+    # the caller's two other calls -------------------------------------------------------------------------
+
+    def confirm(self, outcomes: Sequence[Outcome]) -> None:
+        """Mark the releases of `outcomes` indexed, with their content hash, in one transaction.
+
+        Call only after the index committed them.
+        """
+        with transaction(self._conn) as conn:
+            for outcome in outcomes:
+                if outcome.release is None:
+                    continue
+                lastmod, etag = self._pending.pop(outcome.url, (None, None))
+                mark_url(conn, outcome.url, source=outcome.source, status="indexed", now=self.now, attempts=0,
+                         last_error="", content_hash=outcome.release.content_hash, lastmod=lastmod, etag=etag,
+                         next_try=None)
+        for outcome in outcomes:
+            tally = self._tallies.get(outcome.source)
+            if tally and outcome.release is not None and outcome.url in tally.yielded_new:
+                tally.yielded_new.discard(outcome.url)
+                tally.confirmed_new += outcome.status == "new"
+
+    def close(self) -> None:
+        """Record each source's result (success, failures, next due, new count) and the run's end."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self._run is None:
+                return
+            failed = False
+            with transaction(self._conn) as conn:
+                for source in self.sources:
+                    failed |= self._close_source(conn, source, self._tallies[source.name])
+            outcome = "abandoned" if not self._exhausted else "failures" if failed else "ok"
+            finish_run(self._conn, self._run, now=datetime.now(timezone.utc), outcome=outcome)
+        finally:
+            self._conn.close()
+
+    def _close_source(self, conn: Any, source: SourceConfig, tally: _Tally) -> bool:
+        """Write one source's row; True when the source failed."""
+        row = source_row(conn, source.name)
+        failures = row["failures"] if row else 0
+        values: dict[str, Any] = {"last_attempt": iso(self.now), "new_last_run": tally.confirmed_new}
+        done = tally.done
+        if done is not None and done.listing.error:
+            failures += 1
+            base = max(source.every or SOURCE_RETRY_BASE, SOURCE_RETRY_BASE)
+            values.update(failures=failures, last_error=done.listing.error,
+                          next_due=iso(self.now + min(base * 2 ** (failures - 1), MAX_BACKOFF)))
+        elif done is not None:
+            values.update(failures=0, last_error="", last_success=iso(self.now),
+                          next_due=iso(self.now + source.every) if source.every else None)
+            # new validators only once everything the feed listed is durable: a later 304 then means "done"
+            if done.complete and not tally.yielded_new and not done.listing.not_modified:
+                values.update(etag=done.listing.etag, last_modified=done.listing.last_modified, settled=iso(self.now))
+        names = ", ".join(["name", *values])
+        marks = ", ".join("?" for _ in range(len(values) + 1))
+        updates = ", ".join(f"{name} = excluded.{name}" for name in values)
+        conn.execute(f"INSERT INTO sources ({names}) VALUES ({marks}) ON CONFLICT(name) DO UPDATE SET {updates}",
+                     (source.name, *values.values()))
+        return done is not None and bool(done.listing.error)
+
+
+# the producer -------------------------------------------------------------------------------------------
+
+class _Producer:
+    """The event loop side: lists every source at once, decides per item, fetches, and queues messages."""
+
+    def __init__(self, harvest: Harvest, messages: queue.Queue[Any]) -> None:
+        self.harvest = harvest
+        self.config = harvest.config
+        self.messages = messages
+        self.now = harvest.now
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._main: asyncio.Task[None] | None = None
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            asyncio.run(self._main_task())
+        except BaseException as exc:  # handed to the caller's thread, which re-raises it
+            if not self._stopping.is_set():
+                self.messages.put(_Crash(exc))
+        finally:
+            if not self._stopping.is_set():
+                self.messages.put(_END)
+
+    def stop(self) -> None:
+        """Called from the caller's thread: cancel the loop's work (no-op once it has finished)."""
+        self._stopping.set()
+        loop, main = self._loop, self._main
+        if loop is not None and main is not None:
+            try:
+                loop.call_soon_threadsafe(main.cancel)
+            except RuntimeError:
+                pass  # the loop has already closed
+
+    async def _main_task(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._main = asyncio.current_task()
+        if self._stopping.is_set():
+            return
+        # reads only; the caller's thread is the one writer
+        self._reader = open_state(self.config.storage.state_db, create=False)
+        self._slots = asyncio.Semaphore(self.config.fetch.concurrency * 2)
+        try:
+            async with Fetcher(self.config.fetch, backoff=self.harvest.backoff) as fetcher:
+                await asyncio.gather(*(self._source(source, fetcher) for source in self.harvest.sources))
+        finally:
+            self._reader.close()
+
+    async def _put(self, message: object) -> None:
+        # polls rather than blocking a thread on a full queue, so a stop always gets through
+        while True:
+            try:
+                self.messages.put_nowait(message)
+                return
+            except queue.Full:
+                await asyncio.sleep(0.01)
+
+    async def _note(self, source: SourceConfig, url: str, status: str, reason: str = "", *, record: bool = False,
+                    lastmod: str | None = None, etag: str | None = None) -> None:
+        await self._put(_Note(Outcome(source.name, url, status, reason=reason), record=record, lastmod=lastmod, etag=etag))
+
+    async def _source(self, source: SourceConfig, fetcher: Fetcher) -> None:
+        listing, seen, tasks = Listing(), set(), set()
+        fetches, complete = 0, True
+        previous = source_row(self._reader, source.name)
+        async for item in self._items(source, fetcher, listing, previous):
+            if item.url in seen:
+                continue
+            seen.add(item.url)
+            decided = await self._decide(source, item)
+            if decided is None:
+                continue
+            if source.max_items is not None and fetches >= source.max_items:
+                complete = False  # held back to a later run, which will list it again
+                continue
+            fetches += 1
+            await self._slots.acquire()
+            task = asyncio.create_task(self._fetch(source, item, decided, fetcher))
+            tasks.add(task)
+            task.add_done_callback(lambda done: (tasks.discard(done), self._slots.release()))
+        if tasks:
+            await asyncio.gather(*tasks)
+        await self._put(_SourceDone(source.name, listing, complete))
+
+    async def _items(self, source: SourceConfig, fetcher: Fetcher, listing: Listing, previous: Any) -> AsyncIterator[Item]:
+        if source.kind == "files":
+            try:
+                for item in file_items(source):
+                    yield item
+            except (ValueError, OSError) as exc:
+                where = source.url or (source.path.as_uri() if source.path else "")
+                listing.error = f"{where}: {exc}"
+                yield Item(url=where, problem=str(exc), failed=True)
+            return
+        async for item in list_items(source, fetcher=fetcher, listing=listing,
+                                     etag=previous["etag"] if previous else None,
+                                     last_modified=previous["last_modified"] if previous else None,
+                                     settled=from_iso(previous["settled"]) if previous else None):
+            yield item
+        # pages that failed before are due again even when the listing no longer shows them (a 304, an
+        # unchanged child sitemap, an entry that scrolled off the feed); the caller skips those seen already
+        rows = self._reader.execute(
+            "SELECT url, lastmod FROM urls WHERE source = ? AND status = 'failed' AND (next_try IS NULL OR next_try <= ?)",
+            (source.name, iso(self.now))).fetchall()
+        for row in rows:
+            yield Item(url=row["url"], lastmod=row["lastmod"])
+
+    async def _decide(self, source: SourceConfig, item: Item) -> Any:
+        """Queue the outcome of an item that needs no fetch and return None; else return its state row
+        (or False for a URL never seen), to fetch it."""
+        if item.problem:
+            await self._note(source, item.url, "failed" if item.failed else "skipped", item.problem)
+            return None
+        if source.kind != "files":
+            problem = scope_problem(item.url, source.allowed_hosts)
+            if problem:
+                await self._note(source, item.url, "skipped", problem)
+                return None
+        published = item.hints.published or item.hints.updated
+        if source.since and published and published < source.since:
+            await self._note(source, item.url, "skipped", f"published before since ({source.since.date().isoformat()})")
+            return None
+        row = url_row(self._reader, item.url)
+        if row is None:
+            return False
+        changed = item.lastmod is not None and item.lastmod != row["lastmod"]
+        if row["status"] == "given_up":
+            await self._note(source, item.url, "skipped", f"given up after {row['attempts']} attempts: {row['last_error']}")
+            return None
+        if row["status"] == "indexed" and not changed:
+            await self._note(source, item.url, "unchanged")
+            return None
+        if row["status"] == "skipped" and not changed:
+            await self._note(source, item.url, "skipped", row["last_error"])
+            return None
+        if row["status"] == "failed" and row["next_try"] and row["next_try"] > iso(self.now):
+            await self._note(source, item.url, "failed", f"waiting to retry: {row['last_error']}")
+            return None
+        return row
+
+    async def _fetch(self, source: SourceConfig, item: Item, row: Any, fetcher: Fetcher) -> None:
+        previous_hash = row["content_hash"] if row and row["status"] == "indexed" else ""
+        try:
+            if item.path is not None:
+                body = await asyncio.to_thread(item.path.read_bytes)
+                page = RawPage(url=item.url, body=body, fetched=datetime.now(timezone.utc), source=source.name,
+                               hints=item.hints)
+            else:
+                headers = {"If-None-Match": row["etag"]} if previous_hash and row["etag"] else {}
+                response = await fetcher.get(item.url, allowed_hosts=source.allowed_hosts, headers=headers,
+                                             html_only=True)
+                if response.status == 304:
+                    await self._note(source, item.url, "unchanged", record=True, lastmod=item.lastmod,
+                                     etag=response.headers.get("etag"))
+                    return
+                page = RawPage(url=item.url, body=response.body, final_url=response.final_url,
+                               headers=response.headers, fetched=response.fetched, source=source.name, hints=item.hints)
+        except Skip as exc:
+            await self._note(source, item.url, "skipped", exc.reason, record=True, lastmod=item.lastmod)
+            return
+        except (FetchError, OSError) as exc:
+            await self._note(source, item.url, "failed", str(exc), record=True, lastmod=item.lastmod)
+            return
+        await self._put(_Fetched(page, item.lastmod, previous_hash))
+
+
+# extraction in a worker -----------------------------------------------------------------------------------
+
+def _page_fields(page: RawPage) -> dict[str, Any]:
+    # RawPage and Release hold read-only mappings, which do not pickle; plain dicts cross the process gap
+    return {"url": page.url, "body": page.body, "final_url": page.final_url, "headers": dict(page.headers),
+            "fetched": page.fetched, "source": page.source, "hints": page.hints}
+
+
+def _extract_job(fields: dict[str, Any], source: SourceConfig) -> dict[str, Any]:
+    return extract(RawPage(**fields), source=source).to_dict()
+
+
+# the operator's view and offline work --------------------------------------------------------------------
+
+def _read_state(config: Config) -> Any:
+    """A read connection, or None when no run has made the state database yet."""
+    if not config.storage.state_db.exists():
+        return None
+    return open_state(config.storage.state_db, create=False)
+
+
+def due_sources(config: Config, *, now: datetime | None = None) -> list[SourceConfig]:
+    """Enabled sources whose `every` has elapsed or that never ran; a failing source waits its backoff."""
+    now = now or datetime.now(timezone.utc)
+    conn = _read_state(config)
+    try:
+        due = []
+        for source in config.sources:
+            if not source.enabled:
+                continue
+            row = source_row(conn, source.name) if conn else None
+            next_due = from_iso(row["next_due"]) if row else None
+            if next_due is None or next_due <= now:
+                due.append(source)
+        return due
+    finally:
+        if conn:
+            conn.close()
+
+
+def source_status(config: Config) -> list[dict[str, Any]]:
+    """Per configured source: name, kind, enabled, last_run, last_success, new_last_run, failures,
+    next_due, last_error (times as ISO 8601 strings, None when never)."""
+    conn = _read_state(config)
+    try:
+        rows = []
+        for source in config.sources:
+            row = source_row(conn, source.name) if conn else None
+            rows.append({
+                "name": source.name, "kind": source.kind, "enabled": source.enabled,
+                "last_run": row["last_attempt"] if row else None,
+                "last_success": row["last_success"] if row else None,
+                "new_last_run": row["new_last_run"] if row else 0,
+                "failures": row["failures"] if row else 0,
+                "next_due": row["next_due"] if row else None,
+                "last_error": row["last_error"] if row else "",
+            })
+        return rows
+    finally:
+        if conn:
+            conn.close()
+
+
+def last_run(config: Config) -> dict[str, Any] | None:
+    """The latest run that is not still running: {"started", "finished", "outcome"}, or None."""
+    conn = _read_state(config)
+    if conn is None:
+        return None
+    try:
+        row = conn.execute("SELECT started, finished, outcome FROM runs WHERE outcome != 'running' "
+                           "ORDER BY id DESC LIMIT 1").fetchone()
+        return dict(row) if row else None
+    finally:
+        conn.close()
+
+
+def replay(config: Config) -> Iterator[Release]:
+    """Every archived page (latest per URL) extracted again, then every archived import record; offline.
+
+    A page that yields no release now is passed over (logged); so is a record that no longer parses.
+    """
+    archive = Archive(config.storage.archive)
+    by_name = {s.name: s for s in config.sources}
+    for page in archive.pages():
+        try:
+            yield extract(page, source=by_name.get(page.source))
+        except Skip as exc:
+            log.info("reindex: %s: %s", page.url, exc.reason)
+    for record in archive.records():
+        try:
+            yield Release.from_dict(record).with_derived()
+        except ValueError as exc:
+            log.warning("reindex: record %s: %s", record.get("id", "?"), exc)
+
+
+def archive_record(config: Config, record: dict[str, Any]) -> None:
+    """Keep an imported record in the archive, so `reindex` rebuilds it too."""
+    Archive(config.storage.archive).put_record(record)

@@ -1,0 +1,144 @@
+"""What a page says about itself outside its text: JSON-LD, meta tags, `<time>`, `<link rel=canonical>`, `lang`.
+
+Values are returned raw (strings, in the page's order of trust); `dates`, `agency` and `language` interpret
+them. Reading never raises on bad JSON or odd markup: a broken block is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+from urllib.parse import urljoin
+
+from lxml import html as lxml_html
+
+__all__ = ["PageMeta", "read_metadata"]
+
+# JSON-LD types that describe an article; a page's other objects (Organization, BreadcrumbList) are ignored.
+_ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|PressRelease|Posting|WebPage)$")
+_PUBLISHED_META = (
+    "article:published_time", "og:published_time", "og:article:published_time", "datePublished", "pubdate",
+    "publishdate", "publish-date", "publish_date", "article.published", "parsely-pub-date", "sailthru.date",
+    "dc.date.issued", "dcterms.created", "dc.date", "DC.date.issued", "date", "displaydate", "cxenseparse:recs:publishtime",
+)
+_UPDATED_META = ("article:modified_time", "og:updated_time", "dateModified", "lastmod", "dcterms.modified", "article.updated")
+_TAG_META = ("article:tag", "news_keywords", "keywords", "article:section", "parsely-section")
+_AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    published: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    publishers: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    language: str = ""
+    canonical: str = ""
+    headline: str = ""
+    description: str = ""
+    article_body: str = ""
+
+
+def _objects(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            yield from _objects(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _objects(value)
+
+
+def _names(value: Any) -> list[str]:
+    """Person or organisation names from a JSON-LD value (a string, an object with `name`, or a list)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    return []
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",")] if "," in value else [value.strip()]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def _json_ld(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
+    found = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        text = (script.text or "").strip()
+        if not text:
+            continue
+        try:
+            data = json.loads(text, strict=False)
+        except ValueError:
+            continue
+        for obj in _objects(data):
+            kind = obj.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
+                found.append(obj)
+    # articles before generic web pages
+    found.sort(key=lambda o: "WebPage" in str(o.get("@type")))
+    return found
+
+
+def _meta_values(tree: lxml_html.HtmlElement, names: tuple[str, ...]) -> list[str]:
+    wanted = {n.lower(): i for i, n in enumerate(names)}
+    hits: list[tuple[int, str]] = []
+    for node in tree.iter("meta"):
+        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
+        if key in wanted:
+            value = (node.get("content") or node.get("datetime") or "").strip()
+            if value:
+                hits.append((wanted[key], value))
+    return [value for _, value in sorted(hits, key=lambda h: h[0])]
+
+
+def read_metadata(tree: lxml_html.HtmlElement, *, url: str = "") -> PageMeta:
+    """The page's own statements about itself, each list in order of trust."""
+    articles = _json_ld(tree)
+    published = [str(o[k]) for o in articles for k in ("datePublished", "dateCreated") if isinstance(o.get(k), (str, int))]
+    updated = [str(o["dateModified"]) for o in articles if isinstance(o.get("dateModified"), (str, int))]
+    published += _meta_values(tree, _PUBLISHED_META)
+    updated += _meta_values(tree, _UPDATED_META)
+    for node in tree.xpath("//*[@itemprop='datePublished' or @pubdate]|//time[@datetime]"):
+        value = (node.get("datetime") or node.get("content") or "").strip()
+        if value:
+            published.append(value)
+    authors = [n for o in articles for n in _names(o.get("author"))] + _meta_values(tree, _AUTHOR_META)
+    publishers = [n for o in articles for n in _names(o.get("publisher")) + _names(o.get("sourceOrganization"))]
+    tags = [t for o in articles for t in _strings(o.get("keywords")) + _strings(o.get("articleSection"))]
+    tags += [t for value in _meta_values(tree, _TAG_META) for t in _strings(value)]
+    html_lang = (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
+    language = html_lang or next(iter(_meta_values(tree, ("content-language", "og:locale", "language", "dc.language"))), "")
+    for node in tree.xpath("//meta[@http-equiv]"):
+        if not language and (node.get("http-equiv") or "").lower() == "content-language":
+            language = (node.get("content") or "").strip()
+    canonical = ""
+    for node in tree.xpath("//link[@rel='canonical'][@href]"):
+        href = node.get("href", "").strip()
+        if href and not href.startswith(("javascript:", "#")):
+            canonical = urljoin(url, href) if url else href
+            break
+    if not canonical:
+        canonical = next(iter(_meta_values(tree, ("og:url",))), "")
+    headline = next((o["headline"] for o in articles if isinstance(o.get("headline"), str)), "")
+    description = next(iter(_meta_values(tree, ("og:description", "description", "twitter:description"))), "")
+    body = max((o["articleBody"] for o in articles if isinstance(o.get("articleBody"), str)), key=len, default="")
+    return PageMeta(
+        published=tuple(published), updated=tuple(updated),
+        authors=tuple(dict.fromkeys(a.strip() for a in authors if a and a.strip())),
+        publishers=tuple(dict.fromkeys(p.strip() for p in publishers if p and p.strip())),
+        tags=tuple(dict.fromkeys(t for t in tags if t and len(t) <= 60)),
+        language=language, canonical=canonical if canonical.startswith(("http://", "https://")) else "",
+        headline=headline.strip(), description=description, article_body=body,
+    )

@@ -1,0 +1,69 @@
+"""Facet counts over the whole result set, from column arrays: one `bincount` per field and segment.
+
+A value is counted under its case-normalised key (the key `--filter` matches), and shown in the spelling
+most documents use, so that a shown value, filtered on, gives exactly its count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from index.analysis import value_key
+from index.columns import MISSING
+from index.schema import FACET_FIELDS, MULTI_FIELDS, SEPARATOR
+from index.segments import Segment
+from wiredesk.errors import QueryError
+
+__all__ = ["DEFAULT_TOP", "check_fields", "count"]
+
+DEFAULT_TOP = 10
+
+
+def check_fields(fields: tuple[str, ...]) -> None:
+    for name in fields:
+        if name not in FACET_FIELDS:
+            raise QueryError(f"unknown facet {name!r} (facets: {', '.join(FACET_FIELDS)})")
+
+
+def _dates(seg: Segment, mask: np.ndarray, name: str) -> Counter[str]:
+    values = seg.numbers("published")[mask]
+    values = values[values != MISSING]
+    if not len(values):
+        return Counter()
+    unit = "Y" if name == "year" else "M"
+    periods, counts = np.unique(values.astype("datetime64[s]").astype(f"datetime64[{unit}]"), return_counts=True)
+    return Counter({str(p): int(c) for p, c in zip(periods, counts)})
+
+
+def _values(seg: Segment, mask: np.ndarray, name: str, spellings: dict[str, Counter[str]]) -> Counter[str]:
+    codes, table = seg.codes(name)
+    per_code = np.bincount(codes[mask], minlength=len(table))
+    counts: Counter[str] = Counter()
+    for code in np.flatnonzero(per_code[1:]) + 1:  # code 0 is "no value"
+        n = int(per_code[code])
+        values = table[code].split(SEPARATOR) if name in MULTI_FIELDS else [table[code]]
+        for value in values:
+            key = value_key(value)
+            counts[key] += n
+            spellings[key][value] += n
+    return counts
+
+
+def count(segments: list[Segment], masks: list[np.ndarray], fields: tuple[str, ...], *,
+          top: int = DEFAULT_TOP) -> dict[str, list[tuple[str, int]]]:
+    """{field: [(value, count), ...]} count-descending then by value, `top` values per field."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for name in fields:
+        totals: Counter[str] = Counter()
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        for seg, mask in zip(segments, masks):
+            if name in ("year", "month"):
+                totals.update(_dates(seg, mask, name))
+            else:
+                totals.update(_values(seg, mask, name, spellings))
+        shown = [(spellings[key].most_common(1)[0][0] if key in spellings else key, n) for key, n in totals.items()]
+        shown.sort(key=lambda item: (-item[1], item[0]))
+        out[name] = shown[:top]
+    return out

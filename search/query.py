@@ -1,0 +1,332 @@
+"""The query language, parsed into a small tree that `scoring` evaluates.
+
+    words            ranked OR-leaning: every word may match, documents matching more rank higher
+    "a phrase"       the words next to each other (stop words ignored)
+    a AND b, a OR b, NOT a, -a, ( ... )     upper-case operators only; lower-case "and" is a word
+    field:value      agency:ANI  country:Italy  people:"Rajesh Kumar Singh"  title:budget
+    defen*  te?t     wildcards;  budgte~  budgte~2  fuzzy
+    published:[2025-04-01 TO 2025-04-30]   published:[2025 TO *]   year:2025   month:2025-04
+
+Written by hand rather than with Whoosh's parser, which accepts nearly anything and guesses: here every
+mistake is a QueryError of one line that says what is wrong and where.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from index.analysis import term as analyse, terms as analyse_all, value_key
+from index.schema import DATE_FIELDS, EXACT_FIELDS, TEXT_FIELDS
+from wiredesk.errors import QueryError
+
+from .dates import period
+
+__all__ = ["Node", "Term", "Phrase", "Pattern", "Fuzzy", "Range", "And", "Or", "Not", "All",
+           "parse", "filter_node", "FIELDS"]
+
+_ALIASES = {"lead": "body", "text": "body", "content": "body", "acronym": "acronyms", "organisations": "organizations",
+            "category": "categories", "person": "people", "place": "places", "author": "authors"}
+_PERIOD_FIELDS = ("year", "month")
+FIELDS = tuple(sorted(set(TEXT_FIELDS + EXACT_FIELDS + DATE_FIELDS + _PERIOD_FIELDS)))
+
+
+class Node:
+    """A parsed query; `field` None means the default text fields."""
+
+
+@dataclass(frozen=True)
+class Term(Node):
+    field: str | None
+    text: str  # the index term: a stem for text fields, a value key for exact ones
+    word: str = ""  # as typed, for suggestions
+
+
+@dataclass(frozen=True)
+class Phrase(Node):
+    field: str | None
+    words: tuple[str, ...]  # index terms
+
+
+@dataclass(frozen=True)
+class Pattern(Node):
+    field: str | None
+    pattern: str  # lower-case, with * and ?
+
+
+@dataclass(frozen=True)
+class Fuzzy(Node):
+    field: str | None
+    text: str
+    distance: int
+
+
+@dataclass(frozen=True)
+class Range(Node):
+    field: str  # a date field
+    low: datetime | None
+    high: datetime | None
+
+
+@dataclass(frozen=True)
+class And(Node):
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or(Node):
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    item: Node
+
+
+@dataclass(frozen=True)
+class All(Node):
+    pass
+
+
+# one token: ( ) "phrase" field:[range] or a run of other characters
+_TOKEN = re.compile(r'\s*(?:(?P<paren>[()])|(?P<quote>")|(?P<word>[^\s()"]+))')
+
+
+@dataclass
+class _Tok:
+    kind: str  # "(", ")", "AND", "OR", "NOT", "word", "phrase", "range"
+    text: str = ""
+    field: str | None = None
+    negate: bool = False
+    at: int = 0
+
+
+def _field_name(name: str, at: int) -> str:
+    name = _ALIASES.get(name.lower(), name.lower())
+    if name not in FIELDS:
+        raise QueryError(f"unknown field {name!r} at character {at + 1} (fields: {', '.join(FIELDS)})")
+    return name
+
+
+def _lex(text: str) -> list[_Tok]:
+    tokens: list[_Tok] = []
+    i = 0
+    while True:
+        match = _TOKEN.match(text, i)
+        if not match:
+            break
+        at = match.start(match.lastgroup) if match.lastgroup else i
+        i = match.end()
+        if match.group("paren"):
+            tokens.append(_Tok(match.group("paren"), at=at))
+        elif match.group("quote"):
+            close = text.find('"', i)
+            if close < 0:
+                raise QueryError(f"unbalanced quote: the phrase opened at character {at + 1} is never closed")
+            tokens.append(_Tok("phrase", text[i:close], at=at))
+            i = close + 1
+        else:
+            word = match.group("word")
+            if word in ("AND", "OR", "NOT"):
+                tokens.append(_Tok(word, at=at))
+                continue
+            if word == "TO":
+                raise QueryError("TO is only used inside a date range, e.g. published:[2025-04-01 TO 2025-04-30]")
+            negate = word.startswith("-") and len(word) > 1
+            word = word[1:] if negate or (word.startswith("+") and len(word) > 1) else word
+            field, sep, value = word.partition(":")
+            if not sep or not field.isalpha():
+                tokens.append(_Tok("word", word, negate=negate, at=at))
+                continue
+            name = _field_name(field, at)
+            if value:
+                if value[0] in "[{":
+                    close_char = "]" if value[0] == "[" else "}"
+                    start = match.end("word") - len(value)
+                    close = text.find(close_char, start)
+                    if close < 0:
+                        raise QueryError(f"unclosed range after {field}: at character {at + 1}; write "
+                                         f"{field}:[2025-04-01 TO 2025-04-30]")
+                    tokens.append(_Tok("range", text[start:close + 1], field=name, negate=negate, at=at))
+                    i = close + 1
+                else:
+                    tokens.append(_Tok("word", value, field=name, negate=negate, at=at))
+            elif text[i:i + 1] == '"':
+                close = text.find('"', i + 1)
+                if close < 0:
+                    raise QueryError(f"unbalanced quote: the phrase after {field}: is never closed")
+                tokens.append(_Tok("phrase", text[i + 1:close], field=name, negate=negate, at=at))
+                i = close + 1
+            else:
+                raise QueryError(f"{field}: has no value (write {field}:WORD or {field}:\"some words\")")
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list[_Tok]) -> None:
+        self.tokens = tokens
+        self.i = 0
+
+    def peek(self) -> str:
+        return self.tokens[self.i].kind if self.i < len(self.tokens) else "end"
+
+    def take(self) -> _Tok:
+        self.i += 1
+        return self.tokens[self.i - 1]
+
+    def parse(self) -> Node:
+        node = self.alternatives()
+        if self.peek() == ")":
+            raise QueryError(f"unbalanced parenthesis: ')' at character {self.tokens[self.i].at + 1} has no '('")
+        if self.peek() != "end":  # an operator left over, e.g. a trailing AND
+            raise QueryError(f"{self.peek()} at character {self.tokens[self.i].at + 1} has nothing after it")
+        return node if node is not None else All()
+
+    def alternatives(self) -> Node | None:
+        items = []
+        first = self.sequence()
+        if first is not None:
+            items.append(first)
+        while self.peek() == "OR":
+            op = self.take()
+            if not items:
+                raise QueryError(f"OR at character {op.at + 1} has nothing before it")
+            nxt = self.sequence()
+            if nxt is None:
+                raise QueryError(f"OR at character {op.at + 1} has nothing after it")
+            items.append(nxt)
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def sequence(self) -> Node | None:
+        """Words side by side: OR-leaning, with NOT / -word parts excluded from all of them."""
+        items: list[Node] = []
+        while self.peek() not in (")", "OR", "end"):
+            if self.peek() == "AND":
+                raise QueryError(f"AND at character {self.tokens[self.i].at + 1} has nothing before it")
+            node = self.conjunction()
+            if node is not None:
+                items.append(node)
+        return _combine(items)
+
+    def conjunction(self) -> Node | None:
+        items = [self.unary()]
+        while self.peek() == "AND":
+            op = self.take()
+            if self.peek() in (")", "OR", "AND", "end"):
+                raise QueryError(f"AND at character {op.at + 1} has nothing after it")
+            items.append(self.unary())
+        kept = [item for item in items if item is not None]
+        if len(kept) < len(items) and not kept:
+            return None
+        return kept[0] if len(kept) == 1 else And(tuple(kept))
+
+    def unary(self) -> Node | None:
+        if self.peek() == "NOT":
+            op = self.take()
+            if self.peek() in (")", "OR", "AND", "end"):
+                raise QueryError(f"NOT at character {op.at + 1} has nothing after it")
+            inner = self.unary()
+            return Not(inner) if inner is not None else None
+        return self.primary()
+
+    def primary(self) -> Node | None:
+        kind = self.peek()
+        if kind == "(":
+            opened = self.take()
+            inner = self.alternatives()
+            if self.peek() != ")":
+                raise QueryError(f"unbalanced parenthesis: '(' at character {opened.at + 1} is never closed")
+            self.take()
+            if inner is None:
+                raise QueryError(f"empty parentheses at character {opened.at + 1}")
+            return inner
+        if kind in ("OR", ")"):
+            raise QueryError(f"{kind} at character {self.tokens[self.i].at + 1} is out of place")
+        tok = self.take()
+        node = _leaf(tok)
+        return Not(node) if tok.negate and node is not None else node
+
+
+def _combine(items: list[Node]) -> Node | None:
+    if not items:
+        return None
+    positives = [item for item in items if not isinstance(item, Not)]
+    negatives = [item for item in items if isinstance(item, Not)]
+    if not negatives:
+        return positives[0] if len(positives) == 1 else Or(tuple(positives))
+    base: Node = All() if not positives else positives[0] if len(positives) == 1 else Or(tuple(positives))
+    return And((base, *negatives))
+
+
+def _leaf(tok: _Tok) -> Node | None:
+    field = tok.field
+    if tok.kind == "range":
+        return _range(field or "published", tok.text)
+    if field in DATE_FIELDS or field in _PERIOD_FIELDS:
+        first, last = period(tok.text)
+        return Range("published" if field in _PERIOD_FIELDS else field, first, last)
+    if field is not None and field not in TEXT_FIELDS:
+        return _exact(field, tok)
+    if tok.kind == "phrase":
+        words = tuple(analyse_all(tok.text))
+        if not words:
+            return None
+        return Term(field, words[0], tok.text) if len(words) == 1 else Phrase(field, words)
+    word = tok.text
+    if "*" in word or "?" in word:
+        return _pattern(field, word)
+    fuzzy = re.fullmatch(r"(.+?)~([12]?)", word)
+    if fuzzy:
+        stem = analyse(fuzzy[1])
+        return Fuzzy(field, stem, int(fuzzy[2] or 1)) if stem else None
+    found = analyse_all(word)  # "U.S.-India" is two words
+    if not found:
+        return None
+    if len(found) > 1:
+        return Phrase(field, tuple(found))
+    return Term(field, found[0], word)
+
+
+def _exact(field: str, tok: _Tok) -> Node:
+    if "*" in tok.text or "?" in tok.text:
+        return Pattern(field, value_key(tok.text))
+    return Term(field, tok.text if field == "id" else value_key(tok.text), tok.text)
+
+
+def _pattern(field: str | None, word: str) -> Node:
+    pattern = word.lower()
+    if not pattern.strip("*?"):
+        raise QueryError(f"the wildcard {word!r} matches everything: give some letters too")
+    return Pattern(field, pattern)
+
+
+def _range(field: str, text: str) -> Node:
+    if field not in DATE_FIELDS and field not in _PERIOD_FIELDS:
+        raise QueryError(f"ranges work on dates ({', '.join(DATE_FIELDS)}), not on {field}")
+    inner = text[1:-1].strip()
+    parts = re.split(r"\s+TO\s+", inner)
+    if len(parts) != 2 or not all(p.strip() for p in parts):
+        raise QueryError(f"a range needs two ends: {field}:[2025-04-01 TO 2025-04-30] (use * for an open end)")
+    low = None if parts[0].strip() == "*" else period(parts[0])[0]
+    high = None if parts[1].strip() == "*" else period(parts[1])[1]
+    return Range("published" if field in _PERIOD_FIELDS else field, low, high)
+
+
+def parse(text: str) -> Node:
+    """The tree of a query string; an empty query matches every document. QueryError for a bad one."""
+    return _Parser(_lex(text)).parse()
+
+
+def filter_node(field: str, value: str) -> Node:
+    """The node for `--filter FIELD=VALUE`: exact match on a facet field, as the facet displays it."""
+    name = _ALIASES.get(field.strip().lower(), field.strip().lower())
+    if name not in EXACT_FIELDS and name not in _PERIOD_FIELDS and name not in DATE_FIELDS:
+        known = ", ".join(sorted(set(EXACT_FIELDS) | set(_PERIOD_FIELDS)))
+        raise QueryError(f"cannot filter on {field!r} (fields: {known})")
+    if name in _PERIOD_FIELDS or name in DATE_FIELDS:
+        first, last = period(value)
+        return Range("published" if name in _PERIOD_FIELDS else name, first, last)
+    return Term(name, value if name == "id" else value_key(value), value)

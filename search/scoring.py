@@ -1,0 +1,225 @@
+"""Evaluate a query tree over each segment with numpy: a boolean match mask and a BM25F-style score.
+
+A term's whole posting list is read as arrays and scored at once; AND, OR and NOT are mask algebra, date
+ranges compare a column array, filters are posting masks that add nothing to the score. Every text field is
+scored with BM25 (its own length normalisation `B`), weighted by `WEIGHTS` and summed, so a title match
+outranks a body match and a document matching more of the words outranks one matching fewer.
+Wildcards, fuzzy terms and acronyms are rewritten into plain terms and phrases first (`expand`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh import query as wq
+
+from index import Index
+from index.analysis import term as analyse, terms as analyse_all, value_key
+from index.columns import MISSING
+from index.schema import TEXT_FIELDS
+from index.segments import Segment
+
+from .query import All, And, Fuzzy, Node, Not, Or, Pattern, Phrase, Range, Term
+
+__all__ = ["WEIGHTS", "B", "K1", "Evaluator", "Match"]
+
+# Tuned on general grounds, not on one collection: headlines are short and dense, so their length matters
+# little (low B) and a word there says more (weight 2.5); acronym expansions are a short list (no length
+# normalisation). K1 1.2 is the usual saturation.
+WEIGHTS = {"title": 2.5, "body": 1.0, "acronyms": 1.0}
+B = {"title": 0.3, "body": 0.75, "acronyms": 0.0}
+K1 = 1.2
+_MAX_EXPANSIONS = 128  # terms a wildcard or fuzzy word may stand for
+
+
+@dataclass
+class Match:
+    """The documents of one segment that match, with their scores."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+
+
+@dataclass
+class Evaluator:
+    """Scores query trees against one snapshot of an index; reusable across queries (batch)."""
+
+    index: Index
+    _idf: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.searcher = self.index.searcher()
+        self.reader = self.searcher.reader()
+        self.segments: list[Segment] = self.index.segments()
+        self.documents = max(self.searcher.doc_count(), 1)
+        self.avg_length = {f: (self.searcher.field_length(f) / max(self.searcher.doc_count_all(), 1)) or 1.0
+                           for f in TEXT_FIELDS}
+        shorts = self.index.acronym_pairs()
+        self.expansions = {short: tuple(analyse_all(long)) for short, long in shorts.items()}
+        self.contractions = {words: analyse(short) for short, words in self.expansions.items()
+                             if len(words) > 1 and analyse(short)}
+
+    # rewriting
+
+    def expand(self, node: Node) -> Node:
+        """Replace wildcards and fuzzy words by the terms they stand for, and add acronym alternatives."""
+        if isinstance(node, (And, Or)):
+            items = tuple(self.expand(item) for item in node.items)
+            if isinstance(node, Or):
+                items += self._contractions_in(node.items)
+            return type(node)(items)
+        if isinstance(node, Not):
+            return Not(self.expand(node.item))
+        if isinstance(node, Pattern):
+            return self._pattern(node)
+        if isinstance(node, Fuzzy):
+            return self._fuzzy(node)
+        if isinstance(node, Term) and node.field is None:
+            long = self.expansions.get(value_key(node.word))
+            if long:
+                return Or((node, Phrase(None, long) if len(long) > 1 else Term(None, long[0])))
+        if isinstance(node, Phrase) and node.field is None and node.words in self.contractions:
+            return Or((node, Term(None, self.contractions[node.words])))
+        return node
+
+    def _contractions_in(self, items: tuple[Node, ...]) -> tuple[Node, ...]:
+        # words typed side by side that spell out a known expansion also find its acronym
+        words = tuple(item.text for item in items if isinstance(item, Term) and item.field is None)
+        found = []
+        for long, short in self.contractions.items():
+            if len(long) <= len(words) and any(words[i:i + len(long)] == long for i in range(len(words))):
+                found.append(Term(None, short))
+        return tuple(found)
+
+    def _fields(self, name: str | None) -> tuple[str, ...]:
+        return TEXT_FIELDS if name is None else (name,)
+
+    def _pattern(self, node: Pattern) -> Node:
+        regex = re.compile(fnmatch.translate(node.pattern))
+        prefix = re.split(r"[*?]", node.pattern, maxsplit=1)[0]
+        terms: list[Node] = []
+        for name in self._fields(node.field):
+            for btext in self.reader.expand_prefix(name, prefix):
+                text = btext.decode("utf-8")
+                if regex.match(text):
+                    terms.append(Term(name, text))
+                    if len(terms) >= _MAX_EXPANSIONS:
+                        break
+        return Or(tuple(terms))
+
+    def _fuzzy(self, node: Fuzzy) -> Node:
+        terms: list[Node] = []
+        for name in self._fields(node.field):
+            near = self.reader.terms_within(name, node.text, node.distance, prefix=1)
+            terms.extend(Term(name, text) for text in list(near)[:_MAX_EXPANSIONS])
+        return Or(tuple(terms))
+
+    # evaluation
+
+    def evaluate(self, node: Node, seg: Segment) -> Match:
+        if isinstance(node, Term):
+            return self._term(node, seg)
+        if isinstance(node, Phrase):
+            return self._phrase(node, seg)
+        if isinstance(node, Range):
+            return self._range(node, seg)
+        if isinstance(node, All):
+            return Match(np.ones(seg.size, dtype=bool), np.zeros(seg.size, dtype=np.float32))
+        if isinstance(node, Or):
+            mask = np.zeros(seg.size, dtype=bool)
+            scores = np.zeros(seg.size, dtype=np.float32)
+            for item in node.items:
+                sub = self.evaluate(item, seg)
+                mask |= sub.mask
+                scores += sub.scores
+            return Match(mask, scores)
+        if isinstance(node, And):
+            mask = np.ones(seg.size, dtype=bool)
+            scores = np.zeros(seg.size, dtype=np.float32)
+            for item in node.items:
+                if isinstance(item, Not):
+                    mask &= ~self.evaluate(item.item, seg).mask
+                else:
+                    sub = self.evaluate(item, seg)
+                    mask &= sub.mask
+                    scores += sub.scores
+            return Match(mask, scores * mask)
+        if isinstance(node, Not):
+            return Match(~self.evaluate(node.item, seg).mask, np.zeros(seg.size, dtype=np.float32))
+        raise TypeError(f"cannot evaluate {node!r}")
+
+    def idf(self, name: str, text: str) -> float:
+        key = (name, text)
+        if key not in self._idf:
+            df = self.reader.doc_frequency(name, text)
+            self._idf[key] = math.log(1.0 + (self.documents - df + 0.5) / (df + 0.5))
+        return self._idf[key]
+
+    def _bm25(self, name: str, text: str, seg: Segment, mask: np.ndarray, scores: np.ndarray,
+              only: np.ndarray | None = None) -> None:
+        ids, tf = seg.postings(name, text)
+        if not len(ids):
+            return
+        if only is not None:
+            keep = only[ids]
+            ids, tf = ids[keep], tf[keep]
+        lengths = seg.lengths(name)[ids]
+        b = B[name]
+        norm = K1 * (1.0 - b + b * lengths / self.avg_length[name])
+        scores[ids] += WEIGHTS[name] * self.idf(name, text) * tf * (K1 + 1.0) / (tf + norm)
+        mask[ids] = True
+
+    def _term(self, node: Term, seg: Segment) -> Match:
+        mask = np.zeros(seg.size, dtype=bool)
+        scores = np.zeros(seg.size, dtype=np.float32)
+        if node.field is None or node.field in TEXT_FIELDS:
+            for name in self._fields(node.field):
+                self._bm25(name, node.text, seg, mask, scores)
+        else:
+            ids, _ = seg.postings(node.field, node.text)
+            mask[ids] = True
+        return Match(mask, scores)
+
+    def _phrase(self, node: Phrase, seg: Segment) -> Match:
+        mask = np.zeros(seg.size, dtype=bool)
+        scores = np.zeros(seg.size, dtype=np.float32)
+        for name in self._fields(node.field):
+            if not all(seg.has_term(name, word) for word in node.words):
+                continue
+            matcher = wq.Phrase(name, list(node.words)).matcher(seg.searcher)
+            ids = np.fromiter(matcher.all_ids(), dtype=np.int64) if matcher.is_active() else np.zeros(0, np.int64)
+            if not len(ids):
+                continue
+            only = np.zeros(seg.size, dtype=bool)
+            only[ids] = True
+            for word in node.words:
+                self._bm25(name, word, seg, mask, scores, only)
+        return Match(mask, scores)
+
+    def _range(self, node: Range, seg: Segment) -> Match:
+        values = seg.numbers(node.field)
+        mask = values != MISSING
+        if node.low is not None:
+            mask &= values >= int(node.low.timestamp())
+        if node.high is not None:
+            mask &= values <= int(node.high.timestamp())
+        return Match(mask, np.zeros(seg.size, dtype=np.float32))
+
+
+def positive_terms(node: Node) -> set[str]:
+    """The text terms a query looks for (not those under NOT), for snippets and highlighting."""
+    if isinstance(node, Term) and (node.field is None or node.field in TEXT_FIELDS):
+        return {node.text}
+    if isinstance(node, Phrase) and (node.field is None or node.field in TEXT_FIELDS):
+        return set(node.words)
+    if isinstance(node, (And, Or)):
+        found: set[str] = set()
+        for item in node.items:
+            if not isinstance(item, Not):
+                found |= positive_terms(item)
+        return found
+    return set()

@@ -1,0 +1,38 @@
+"""Bytes to text as a browser would read them, with wrongly declared pages repaired and binaries refused."""
+
+import pytest
+
+from ingest.decode import decode_html
+from wiredesk.errors import Skip
+
+TEXT = "«Tatort» aus München — café"
+
+
+def test_utf8_page_declaring_windows_1252_is_read_as_utf8():
+    body = f'<meta charset="windows-1252"><p>{TEXT}</p>'.encode("utf-8")
+    assert TEXT in decode_html(body, "text/html; charset=ISO-8859-1")
+
+
+def test_real_windows_1252_page():
+    body = '<meta charset="windows-1252"><p>caf\u00e9 \u201cquoted\u201d</p>'.encode("cp1252")
+    assert "café “quoted”" in decode_html(body)
+
+
+def test_bom_wins_and_legacy_cjk_declared_in_meta():
+    assert decode_html(b"\xef\xbb\xbf<p>x</p>") == "<p>x</p>"
+    assert decode_html("<p>héllo</p>".encode("utf-16")) == "<p>héllo</p>"
+    body = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>话剧巡演结束</p>'.encode("gb18030")
+    assert "话剧巡演结束" in decode_html(body)
+
+
+@pytest.mark.parametrize("body, content_type", [
+    (b"%PDF-1.7 binary", ""),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", ""),
+    (b"PK\x03\x04zipped", ""),
+    (b"<p>text</p>\x00\x00\x00", ""),
+    (b"<html></html>", "image/jpeg"),
+    (bytes(range(1, 32)) * 50, ""),
+])
+def test_binary_bodies_are_skipped(body, content_type):
+    with pytest.raises(Skip, match="binary body"):
+        decode_html(body, content_type)

@@ -1,0 +1,81 @@
+"""extract() on small pages of our own: every field a user sees, and no traceback on hostile input."""
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from ingest.clean import clean
+from ingest.extract import extract
+from ingest.page import RawPage
+from wiredesk.config import ExtractRules, SourceConfig
+from wiredesk.errors import Skip
+from wiredesk.release import Hints, Release
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def page(body: bytes, **kwargs) -> RawPage:
+    return RawPage(url="https://news.example.in/a", body=body, **kwargs)
+
+
+def test_wire_page_fields():
+    release = extract(page((PAGES / "ani_style.html").read_bytes(), source="ani"))
+    assert release.title == "Defence makers meet in Pune to plan drone exports"
+    assert release.body.startswith("Pune (Maharashtra) [India], March 14 (ANI): Members of the Society")
+    assert release.body.endswith("next month. (ANI)")
+    for chrome in ("cookies", "Share on", "Also read", "newsletter", "All rights reserved", "Home"):
+        assert chrome not in release.body
+    assert release.dateline.to_dict() == {"raw": "Pune (Maharashtra) [India], March 14 (ANI):", "city": "Pune", "country": "India"}
+    assert release.agency == "ANI"
+    assert release.published == datetime(2025, 3, 14, 4, 0, tzinfo=timezone.utc)
+    assert release.url == "https://news.example.in/defence/drone-exports-pune"
+    assert release.language == "en" and release.authors == ("Asha Rao",)
+    assert set(release.categories) == {"drones", "exports", "Defence"}
+    assert release.acronyms == {"SIDM": "Society of Indian Defence Manufacturers"}
+    assert "Rajnath Singh" in release.people and "Ministry of Defence" in release.organizations
+    assert {"Pune", "India"} <= set(release.places)
+    assert release.lead.startswith("Members of the Society") and release.source == "ani"
+
+
+def test_hints_fill_what_the_page_lacks():
+    paragraphs = "".join(f"<p>The board approved part {n} of the plan after a long debate on costs and timing.</p>" for n in range(6))
+    html = f"<html><body><article>{paragraphs}</article></body></html>".encode()
+    when = datetime(2025, 4, 16, 5, 30, tzinfo=timezone.utc)
+    release = extract(page(html, hints=Hints(title="Board approves plan", published=when, categories=("Energy",))),
+                      source=SourceConfig(name="s", kind="feed", url="https://x.example", agency="PR Newswire"))
+    assert (release.title, release.published, release.categories, release.agency) == (
+        "Board approves plan", when, ("Energy",), "PR Newswire")
+
+
+def test_css_rules_win():
+    html = b"""<html><head><title>Wrong | Site</title></head><body><h2 class="hl">Right headline</h2>
+    <div class="txt"><p>Only this text is the release body and it has enough words to count as one.</p>
+    <p class="ad">Buy now</p><p>A second paragraph of the release follows here with more words in it.</p></div>
+    <div class="other"><p>Not part of the release at all, a sidebar with plenty of words to tempt.</p></div></body></html>"""
+    rules = ExtractRules(title=".hl", body=".txt", remove=(".ad",))
+    cleaned = clean(html.decode(), rules=rules)
+    assert cleaned.title == "Right headline"
+    assert cleaned.paragraphs == (
+        "Only this text is the release body and it has enough words to count as one.",
+        "A second paragraph of the release follows here with more words in it.")
+
+
+@pytest.mark.parametrize("body", [
+    b"", b"   ", b"<html>", b"<<<>>>&&&", b"\x89PNG\r\n\x1a\n" + bytes(100), b"%PDF-1.4",
+    b"<html><body><p>Too short.</p></body></html>", b"<?xml version='1.0' encoding='utf-8'?><root/>",
+    b"<html><body>" + b"<div>" * 5000 + b"deep" + b"</div>" * 5000 + b"</body></html>",
+    bytes(range(256)) * 40,
+])
+def test_hostile_input_gives_release_or_skip(body):
+    try:
+        assert isinstance(extract(page(body)), Release)
+    except Skip as skip:
+        assert skip.reason
+
+
+def test_enormous_page_is_handled():
+    paragraphs = "".join(f"<p>Officials said plant {n} would add capacity to the grid in region {n}. " * 3 + "</p>" for n in range(4000))
+    body = f"<html><body><article>{paragraphs}</article></body></html>".encode()
+    release = extract(page(body))
+    assert release.word_count > 10_000
