@@ -16,7 +16,7 @@ from typing import Iterator
 import Stemmer
 from whoosh import formats
 
-__all__ = ["STOP_WORDS", "term", "terms", "spans", "surface_words", "value_key", "TextAnalyzer",
+__all__ = ["STOP_WORDS", "term", "terms", "spans", "value_key", "TextAnalyzer",
            "PositionsFormat", "LEAD_WEIGHT"]
 
 # Word characters, plus the combining vowel signs of the Indic scripts, which `\w` does not match, so that a
@@ -31,7 +31,7 @@ she such than that the their them then there these they this those to was we wer
 would you your
 """.split())
 
-LEAD_WEIGHT = 1.0  # a word in the first paragraph counts this much more than one further down
+LEAD_WEIGHT = 0.5  # a word in the first paragraph counts this much more than one further down
 
 _stemmer = Stemmer.Stemmer("english")
 # Raw word -> term; the vocabulary of a corpus is small next to its running words. Bounded so that a
@@ -93,11 +93,6 @@ def spans(text: str) -> Iterator[tuple[str, int, int]]:
         t = term(match.group())
         if t is not None:
             yield t, match.start(), match.end()
-
-
-def surface_words(text: str) -> list[str]:
-    """Lower-cased words as written (no stemming), for shingles and spelling suggestions."""
-    return [w.lower() for w in _WORD.findall(text)]
 
 
 def value_key(value: str) -> str:

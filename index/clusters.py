@@ -23,11 +23,13 @@ SHINGLE = 3
 BANDS = 20
 ROWS = 3
 SIMILARITY = 0.5
-_PRIME = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20251125)
-# a*h + b stays below 2**63 with a < 2**31 and h < 2**32, so uint64 never overflows before the modulo
-_A = _rng.integers(1, 1 << 31, size=BANDS * ROWS, dtype=np.uint64)
-_B = _rng.integers(0, 1 << 31, size=BANDS * ROWS, dtype=np.uint64)
+# One hash function per row: xor a random key in, then multiply-xorshift (wrapping uint64 arithmetic). A plain
+# (a*h + b) mod p without wrap-around would be monotone in h for 32-bit h, and every row would pick the same
+# smallest shingle.
+_KEYS = _rng.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
+_MULTIPLIERS = _rng.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 _WORD_HASHES: dict[str, int] = {}
@@ -63,8 +65,11 @@ def signature(text: str) -> np.ndarray | None:
     if not words:
         return None
     hashes = _shingle_hashes(words)
-    values = (_A[:, None] * hashes[None, :] + _B[:, None]) % _PRIME
-    return (values.min(axis=1) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    values = (hashes[None, :] ^ _KEYS[:, None]) * _MULTIPLIERS[:, None]
+    values ^= values >> np.uint64(31)
+    values *= _MIX
+    values ^= values >> np.uint64(29)
+    return (values.min(axis=1) >> np.uint64(32)).astype(np.uint32)
 
 
 def band_keys(sig: np.ndarray) -> list[str]:

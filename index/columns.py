@@ -109,6 +109,9 @@ def read_codes(reader: columns.ColumnReader) -> tuple[np.ndarray, list[str]]:
 
 
 def read_numbers(reader: columns.ColumnReader, doccount: int) -> np.ndarray:
-    """A NumberColumn reader's values as one int64 array (Whoosh writes them big-endian, one after another)."""
-    raw = reader._dbfile.get(reader._basepos, doccount * 8)
-    return np.frombuffer(raw, dtype=">i8").astype(np.int64)
+    """A NumberColumn reader's values as one int64 array (Whoosh writes them big-endian, one after another,
+    and stops after the last document that has one: the rest are MISSING)."""
+    written = min(reader._count, doccount)
+    values = np.full(doccount, MISSING, dtype=np.int64)
+    values[:written] = np.frombuffer(reader._dbfile.get(reader._basepos, written * 8), dtype=">i8")
+    return values

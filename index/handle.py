@@ -76,6 +76,10 @@ class Index:
         stored = self.searcher().document(id=id)
         return stored_release(stored) if stored else None
 
+    def release_at(self, docnum: int) -> Release:
+        """The release stored at a document number of the current snapshot."""
+        return stored_release(self.searcher().stored_fields(docnum))
+
     def size_bytes(self) -> int:
         if self.folder is None:
             return 0

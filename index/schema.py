@@ -23,7 +23,8 @@ from .columns import DictColumn, NumberColumn
 from wiredesk.release import Release
 
 __all__ = [
-    "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS", "SEPARATOR",
+    "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "CASE_SENSITIVE", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS",
+    "SEPARATOR",
     "build_schema", "document_fields", "stored_release",
 ]
 
@@ -34,6 +35,7 @@ TEXT_FIELDS = ("title", "body", "acronyms")
 # Exact fields a query may name (`agency:ANI`); `year`/`month` are computed from `published`.
 EXACT_FIELDS = ("id", "url", "agency", "source", "country", "city", "language", "people", "organizations",
                 "places", "categories", "authors", "cluster")
+CASE_SENSITIVE = ("id", "cluster")  # ids are kept exactly as given, so they match exactly
 MULTI_FIELDS = ("people", "organizations", "places", "categories", "authors")
 FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations", "places", "categories",
                 "language", "year", "month")
@@ -78,7 +80,7 @@ def build_schema() -> fields.Schema:
     )
     for name in EXACT_FIELDS:
         if name not in schema:
-            schema.add(name, ExactField(column=name in _COLUMN_FIELDS))
+            schema.add(name, ExactField(column=name in _COLUMN_FIELDS, fold=name not in CASE_SENSITIVE))
     for name in DATE_FIELDS:
         schema.add(name, fields.COLUMN(NumberColumn()))
     return schema
@@ -98,6 +100,14 @@ def _joined(values: Iterable[str]) -> str:
     return SEPARATOR.join(seen.values())
 
 
+def _body(release: Release) -> tuple[str, str]:
+    """(lead to emphasise, text to index): a lead that is most of the text is no lead, and one the body does
+    not contain (a page's own summary) is indexed with it."""
+    lead, body = release.lead, release.body
+    text = body if lead in body else f"{lead}\n\n{body}"
+    return (lead if len(lead) * 2 < len(text) else "", text)
+
+
 def _epoch(moment: datetime | None) -> int | None:
     return int(moment.timestamp()) if moment else None
 
@@ -108,7 +118,7 @@ def document_fields(release: Release, *, lsh_keys: Iterable[str], signature: byt
     pairs = (f"{value_key(short)}={value_key(long)}" for short, long in release.acronyms.items() if short and long)
     doc: dict[str, Any] = {
         "title": release.title,
-        "body": (release.lead, release.body if release.lead in release.body else f"{release.lead}\n\n{release.body}"),
+        "body": _body(release),
         "acronyms": acronym_text,
         "id": release.id,
         "url": _clean(release.url),

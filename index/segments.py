@@ -35,7 +35,7 @@ class Segment:
         self.searcher = searcher  # Whoosh's view of this segment alone, for its phrase matcher
         self.reader: SegmentReader = searcher.reader()
         self.offset = offset
-        self.size = reader.doc_count_all()
+        self.size = self.reader.doc_count_all()
         self._lengths: dict[str, np.ndarray] = {}
         self._numbers: dict[str, np.ndarray] = {}
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
@@ -45,7 +45,7 @@ class Segment:
         """True for documents not deleted."""
         mask = np.ones(self.size, dtype=bool)
         if self.reader.has_deletions():
-            mask[np.fromiter(self.reader.deleted_docs(), dtype=np.int64)] = False
+            mask[np.fromiter(self.reader.deleted_docs_set, dtype=np.int64)] = False
         return mask
 
     def has_term(self, field: str, text: str) -> bool:
@@ -103,4 +103,6 @@ class Segment:
 
 
 def segments_of(searcher: Searcher) -> list[Segment]:
-    return [Segment(leaf, offset) for leaf, offset in searcher.leaf_searchers()]
+    """The segments of a snapshot; an empty index has none (Whoosh gives it a reader with no segment)."""
+    return [Segment(leaf, offset) for leaf, offset in searcher.leaf_searchers()
+            if isinstance(leaf.reader(), SegmentReader)]

@@ -54,8 +54,9 @@ URL_RETRY_BASE = timedelta(minutes=15)
 # A failing source with no `every` waits this long, doubling per consecutive failure, up to a day.
 SOURCE_RETRY_BASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(days=1)
-# Messages between the event loop and the caller; small, so memory stays flat however long the run.
-QUEUE_SIZE = 64
+# Messages between the event loop and the caller. Each may hold a page body (up to max_bytes), so the
+# queue is short: memory stays flat however long the run, and the network still runs ahead of extraction.
+QUEUE_SIZE = 16
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ class Harvest:
         producer = _Producer(self, messages)
         thread = threading.Thread(target=producer.run, name="wiredesk-fetch", daemon=True)
         executor = self._executor()
-        window: deque[tuple[_Fetched, Future[dict[str, Any]]]] = deque()
+        window: deque[tuple[_Fetched, Future[Release]]] = deque()
         thread.start()
         try:
             while True:
@@ -163,8 +164,8 @@ class Harvest:
                     yield self._noted(message)
                 else:
                     self.archive.put_page(message.page)
-                    window.append((message, executor.submit(_extract_job, _page_fields(message.page),
-                                                            self._source(message.page.source))))
+                    window.append((message, executor.submit(extract, message.page,
+                                                            source=self._source(message.page.source))))
                     while len(window) > 2 * max(self.workers, 1) or (window and window[0][1].done()):
                         yield self._finish(*window.popleft())
             while window:
@@ -197,10 +198,10 @@ class Harvest:
             self._record(outcome, lastmod=note.lastmod, etag=note.etag)
         return self._emit(outcome)
 
-    def _finish(self, fetched: _Fetched, future: Future[dict[str, Any]]) -> Outcome:
+    def _finish(self, fetched: _Fetched, future: Future[Release]) -> Outcome:
         page = fetched.page
         try:
-            release = Release.from_dict(future.result())
+            release = future.result()
         except Skip as exc:
             outcome = Outcome(page.source, page.url, "skipped", reason=exc.reason)
         except Exception as exc:  # a bug in extraction must not end the run: the page fails, with the trace
@@ -463,18 +464,6 @@ class _Producer:
             await self._note(source, item.url, "failed", str(exc), record=True, lastmod=item.lastmod)
             return
         await self._put(_Fetched(page, item.lastmod, previous_hash))
-
-
-# extraction in a worker -----------------------------------------------------------------------------------
-
-def _page_fields(page: RawPage) -> dict[str, Any]:
-    # RawPage and Release hold read-only mappings, which do not pickle; plain dicts cross the process gap
-    return {"url": page.url, "body": page.body, "final_url": page.final_url, "headers": dict(page.headers),
-            "fetched": page.fetched, "source": page.source, "hints": page.hints}
-
-
-def _extract_job(fields: dict[str, Any], source: SourceConfig) -> dict[str, Any]:
-    return extract(RawPage(**fields), source=source).to_dict()
 
 
 # the operator's view and offline work --------------------------------------------------------------------

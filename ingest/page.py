@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import MappingProxyType
 from typing import Mapping
 
-from wiredesk.release import Hints
+from wiredesk.release import FrozenMap, Hints
 
 __all__ = ["RawPage"]
 
@@ -24,13 +23,13 @@ class RawPage:
     url: str
     body: bytes
     final_url: str = ""
-    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    headers: Mapping[str, str] = field(default_factory=FrozenMap)
     fetched: datetime | None = None
     source: str = ""
     hints: Hints = field(default_factory=Hints)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.headers, MappingProxyType):
-            object.__setattr__(self, "headers", MappingProxyType({k.lower(): v for k, v in dict(self.headers).items()}))
+        if not isinstance(self.headers, FrozenMap):
+            object.__setattr__(self, "headers", FrozenMap({k.lower(): v for k, v in dict(self.headers).items()}))
         if not self.final_url:
             object.__setattr__(self, "final_url", self.url)

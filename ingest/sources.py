@@ -82,7 +82,7 @@ def parse_feed(body: bytes, *, base_url: str = "") -> list[Item]:
     parsed = feedparser.parse(body, response_headers=headers, resolve_relative_uris=False, sanitize_html=False)
     if parsed.bozo and not parsed.entries and not parsed.feed:
         raise ValueError(f"unparseable feed: {parsed.get('bozo_exception', 'not a feed')}")
-    if not parsed.version and not parsed.entries:
+    if not parsed.get("version") and not parsed.entries:
         raise ValueError("not a feed: no RSS or Atom root element")
     language = str(parsed.feed.get("language", "") or "")
     items: list[Item] = []
@@ -101,10 +101,12 @@ def _entry_hints(entry: feedparser.FeedParserDict, language: str) -> Hints:
     authors = tuple(str(a.get("name", "")).strip() for a in entry.get("authors", []) if a.get("name"))
     if not authors and entry.get("author"):
         authors = (str(entry["author"]).strip(),)
+    updated = _struct_time(dict.get(entry, "updated_parsed"))
     return Hints(
         title=str(entry.get("title", "") or "").strip(),
-        published=_struct_time(entry.get("published_parsed")),
-        updated=_struct_time(dict.get(entry, "updated_parsed")),
+        # an entry dated only by <updated> or <dc:date> (Atom, RSS 1.0) was published then, as far as we know
+        published=_struct_time(dict.get(entry, "published_parsed")) or updated,
+        updated=updated,
         categories=tuple(str(t.get("term", "")).strip() for t in entry.get("tags", []) if t.get("term")),
         authors=authors,
         summary=_text_of(str(entry.get("summary", "") or "")),

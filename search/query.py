@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from index.analysis import term as analyse, terms as analyse_all, value_key
-from index.schema import DATE_FIELDS, EXACT_FIELDS, TEXT_FIELDS
+from index.schema import CASE_SENSITIVE, DATE_FIELDS, EXACT_FIELDS, TEXT_FIELDS
 from wiredesk.errors import QueryError
 
 from .dates import period
@@ -209,7 +209,7 @@ class _Parser:
             node = self.conjunction()
             if node is not None:
                 items.append(node)
-        return _combine(items)
+        return _combine(_join_letters(items))
 
     def conjunction(self) -> Node | None:
         items = [self.unary()]
@@ -248,6 +248,30 @@ class _Parser:
         tok = self.take()
         node = _leaf(tok)
         return Not(node) if tok.negate and node is not None else node
+
+
+def _join_letters(items: list[Node]) -> list[Node]:
+    """Single letters side by side ("u s", "u n") are an abbreviation whose dots were lost: "U.S." is
+    indexed as one word, so the letters are looked up as that word."""
+    out: list[Node] = []
+    run: list[Term] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            joined = "".join(t.word for t in run)
+            out.append(Term(None, analyse(joined) or joined.lower(), joined))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for item in items:
+        if isinstance(item, Term) and item.field is None and len(item.word) == 1 and item.word.isalpha():
+            run.append(item)
+        else:
+            flush()
+            out.append(item)
+    flush()
+    return out
 
 
 def _combine(items: list[Node]) -> Node | None:
@@ -293,7 +317,7 @@ def _leaf(tok: _Tok) -> Node | None:
 def _exact(field: str, tok: _Tok) -> Node:
     if "*" in tok.text or "?" in tok.text:
         return Pattern(field, value_key(tok.text))
-    return Term(field, tok.text if field == "id" else value_key(tok.text), tok.text)
+    return Term(field, tok.text if field in CASE_SENSITIVE else value_key(tok.text), tok.text)
 
 
 def _pattern(field: str | None, word: str) -> Node:
@@ -329,4 +353,4 @@ def filter_node(field: str, value: str) -> Node:
     if name in _PERIOD_FIELDS or name in DATE_FIELDS:
         first, last = period(value)
         return Range("published" if name in _PERIOD_FIELDS else name, first, last)
-    return Term(name, value if name == "id" else value_key(value), value)
+    return Term(name, value if name in CASE_SENSITIVE else value_key(value), value)

@@ -13,10 +13,25 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
-from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, NoReturn
 
-__all__ = ["Dateline", "Hints", "Release", "release_id", "content_hash", "word_count", "RELEASE_KEYS"]
+__all__ = ["Dateline", "FrozenMap", "Hints", "Release", "release_id", "content_hash", "word_count", "RELEASE_KEYS"]
+
+
+class FrozenMap(dict):
+    """A read-only dict: unlike MappingProxyType it pickles (releases cross to extraction processes) and
+    `json.dumps` takes it as it is."""
+
+    def _read_only(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("FrozenMap is read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:
+        return (FrozenMap, (dict(self),))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
 
 
 @dataclass(frozen=True)
@@ -49,10 +64,6 @@ class Hints:
     language: str = ""
 
 
-def _frozen_map(value: Mapping[str, str] | None) -> Mapping[str, str]:
-    return MappingProxyType(dict(value or {}))
-
-
 @dataclass(frozen=True)
 class Release:
     """One press release or wire story, with its fielded metadata.
@@ -78,7 +89,7 @@ class Release:
     people: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
-    acronyms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    acronyms: Mapping[str, str] = field(default_factory=FrozenMap)
     content_hash: str = ""
     word_count: int = 0
     cluster: str = ""
@@ -89,8 +100,8 @@ class Release:
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value or ()))
-        if not isinstance(self.acronyms, MappingProxyType):
-            object.__setattr__(self, "acronyms", _frozen_map(self.acronyms))
+        if not isinstance(self.acronyms, FrozenMap):
+            object.__setattr__(self, "acronyms", FrozenMap(self.acronyms or {}))
         for name in ("published", "updated", "fetched"):
             value = getattr(self, name)
             if value is not None:
@@ -120,7 +131,7 @@ class Release:
                 value = value.to_dict()
             elif isinstance(value, tuple):
                 value = list(value)
-            elif isinstance(value, MappingProxyType):
+            elif isinstance(value, FrozenMap):
                 value = dict(value)
             out[f.name] = value
         return out

@@ -1,0 +1,257 @@
+"""Run a search request: match, count facets, order, cut the page, and build hits with snippets."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from index import Index
+from index.analysis import spans
+from index.columns import MISSING
+from index.schema import stored_release
+from wiredesk.errors import QueryError
+from wiredesk.release import Release
+
+from . import facets as facet_counts
+from .query import And, Node, Not, Or, Range, Term, filter_node, parse
+from .dates import parse_when
+from .results import Hit, Results
+from .scoring import Evaluator, positive_terms
+from .snippets import snippet
+
+__all__ = ["SearchRequest", "SORTS", "run", "export", "batch"]
+
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str = ""
+    facets: tuple[str, ...] = ()
+    filters: tuple[tuple[str, str], ...] = ()
+    since: str | None = None
+    until: str | None = None
+    sort: str = "relevance"
+    limit: int = 10
+    page: int = 1
+    collapse: bool = False
+
+
+@dataclass
+class _Matches:
+    """Every matching document of a snapshot, in no particular order."""
+
+    docnums: np.ndarray  # global document numbers
+    scores: np.ndarray
+    published: np.ndarray
+    masks: list[np.ndarray]  # per segment, for facets
+    terms: set[str]  # text terms to highlight
+
+
+def _plan(request: SearchRequest) -> tuple[Node, Node]:
+    """(the query as typed, the query with filters and dates): parsed and checked before any reading."""
+    if request.sort not in SORTS:
+        raise QueryError(f"unknown sort {request.sort!r} (sorts: {', '.join(SORTS)})")
+    if request.limit < 1 or request.page < 1:
+        raise QueryError("--limit and --page must be at least 1")
+    facet_counts.check_fields(request.facets)
+    typed = parse(request.query)
+    parts = [typed] + [filter_node(name, value) for name, value in request.filters]
+    if request.since or request.until:
+        low = parse_when(request.since) if request.since else None
+        high = parse_when(request.until, end=True) if request.until else None
+        parts.append(Range("published", low, high))
+    return typed, parts[0] if len(parts) == 1 else And(tuple(parts))
+
+
+def _match(evaluator: Evaluator, node: Node) -> _Matches:
+    node = evaluator.expand(node)
+    docnums, scores, published, masks = [], [], [], []
+    for seg in evaluator.segments:
+        found = evaluator.evaluate(node, seg)
+        mask = found.mask & seg.live
+        local = np.flatnonzero(mask)
+        masks.append(mask)
+        docnums.append(local + seg.offset)
+        scores.append(found.scores[local])
+        published.append(seg.numbers("published")[local])
+    empty = np.zeros(0, dtype=np.int64)
+    return _Matches(np.concatenate(docnums) if docnums else empty,
+                    np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32),
+                    np.concatenate(published) if published else empty, masks, positive_terms(node))
+
+
+def _order(matches: _Matches, sort: str, *, needed: int) -> np.ndarray:
+    """Positions into `matches`, best first; at least the first `needed` are exact, the rest may be cut."""
+    scores, published, docnums = matches.scores, matches.published, matches.docnums
+    known = published != MISSING
+    if sort == "relevance":
+        primary = -scores.astype(np.float64)
+        keys = (docnums, np.where(known, -published, np.iinfo(np.int64).max), primary)
+    elif sort == "newest":
+        primary = np.where(known, -published, np.iinfo(np.int64).max).astype(np.float64)
+        keys = (docnums, -scores, primary)
+    else:
+        primary = np.where(known, published, np.iinfo(np.int64).max).astype(np.float64)
+        keys = (docnums, -scores, primary)
+    if needed < len(docnums) // 4:
+        # only the top of a large result set is shown: sort those that can reach it (ties included)
+        cut = np.partition(primary, needed - 1)[needed - 1]
+        chosen = np.flatnonzero(primary <= cut)
+        return chosen[np.lexsort(tuple(k[chosen] for k in keys))]
+    return np.lexsort(keys)
+
+
+def _hit(evaluator: Evaluator, docnum: int, score: float, terms: set[str]) -> Hit:
+    release = stored_release(evaluator.searcher.stored_fields(int(docnum)))
+    text, marks = snippet(release.body or release.lead or release.title, terms)
+    return Hit(id=release.id, score=float(score), title=release.title, url=release.url, published=release.published,
+               agency=release.agency, source=release.source, dateline=release.dateline, snippet=text,
+               highlights=marks, cluster=release.cluster)
+
+
+def _clusters(evaluator: Evaluator, matches: _Matches, order: np.ndarray) -> tuple[list[int], Counter, dict]:
+    """Representatives (positions into matches, best first) of each cluster, copy counts and sources."""
+    names: list[str] = []
+    sources: list[str] = []
+    for seg, mask in zip(evaluator.segments, matches.masks):
+        local = np.flatnonzero(mask)
+        codes, table = seg.codes("cluster")
+        scodes, stable = seg.codes("source")
+        names.extend(table[c] for c in codes[local])
+        sources.extend(stable[c] for c in scodes[local])
+    first: dict[str, int] = {}
+    copies: Counter[str] = Counter()
+    copy_sources: dict[str, list[str]] = {}
+    for position in order:
+        name = names[position] or f"doc:{matches.docnums[position]}"
+        copies[name] += 1
+        first.setdefault(name, int(position))
+        seen = copy_sources.setdefault(name, [])
+        if sources[position] and sources[position] not in seen:
+            seen.append(sources[position])
+    return list(first.values()), copies, copy_sources
+
+
+def _plain_terms(node: Node) -> list[Term]:
+    if isinstance(node, Term) and node.field is None and node.word:
+        return [node]
+    if isinstance(node, (And, Or)):
+        return [t for item in node.items if not isinstance(item, Not) for t in _plain_terms(item)]
+    return []
+
+
+def _suggest(evaluator: Evaluator, query: str, typed: Node) -> str | None:
+    """The query with each word the index does not know replaced by the closest common one it does."""
+    reader = evaluator.reader
+    suggestion, changed = query, False
+    for term in _plain_terms(typed):
+        if any(reader.doc_frequency(name, term.text) for name in ("title", "body")):
+            continue
+        distance = 1 if len(term.text) <= 4 else 2
+        near = [(reader.doc_frequency("body", c), c) for c in reader.terms_within("body", term.text, distance, prefix=1)]
+        if not near:
+            continue
+        word = _surface(evaluator, max(near)[1])
+        if word:
+            suggestion = re.sub(rf"(?<!\w){re.escape(term.word)}(?!\w)", word, suggestion, count=1)
+            changed = True
+    return suggestion if changed and suggestion != query else None
+
+
+def _surface(evaluator: Evaluator, stem: str) -> str | None:
+    # the index holds stems ("manufactur"); show the word as a document writes it ("manufacturers")
+    for docnum in evaluator.reader.postings("body", stem).all_ids():
+        release = stored_release(evaluator.searcher.stored_fields(docnum))
+        for found, start, end in spans(f"{release.lead}\n{release.body}"):
+            if found == stem:
+                return f"{release.lead}\n{release.body}"[start:end].lower()
+        break
+    return None
+
+
+def run(index: Index, request: SearchRequest) -> Results:
+    """One search. QueryError for a bad query, filter, facet, sort or date."""
+    return _run(Evaluator(index), request)
+
+
+def _run(evaluator: Evaluator, request: SearchRequest, *, snippets: bool = True) -> Results:
+    started = time.perf_counter()
+    typed, node = _plan(request)
+    matches = _match(evaluator, node)
+    counted = facet_counts.count(evaluator.segments, matches.masks, request.facets) if request.facets else {}
+    first = (request.page - 1) * request.limit
+    order = _order(matches, request.sort, needed=min(len(matches.docnums), first + request.limit)) \
+        if len(matches.docnums) else np.zeros(0, dtype=np.int64)
+    clusters = None
+    if request.collapse and len(order):
+        full = _order(matches, request.sort, needed=len(matches.docnums))
+        representatives, copies, copy_sources = _clusters(evaluator, matches, full)
+        clusters = len(representatives)
+        hits = []
+        for position in representatives[first:first + request.limit]:
+            hit = _hit(evaluator, matches.docnums[position], matches.scores[position], matches.terms)
+            name = hit.cluster or f"doc:{matches.docnums[position]}"
+            hits.append(_with_copies(hit, copies[name], copy_sources.get(name, [])))
+    else:
+        clusters = 0 if request.collapse else None
+        page = order[first:first + request.limit]
+        if snippets:
+            hits = [_hit(evaluator, matches.docnums[p], matches.scores[p], matches.terms) for p in page]
+        else:
+            hits = [_bare_hit(evaluator, matches.docnums[p], matches.scores[p]) for p in page]
+    suggestion = _suggest(evaluator, request.query, typed) if snippets else None
+    return Results(query=request.query, total=len(matches.docnums), page=request.page, hits=tuple(hits),
+                   facets=counted, suggestion=suggestion, clusters=clusters,
+                   took_ms=(time.perf_counter() - started) * 1000)
+
+
+def _with_copies(hit: Hit, copies: int, sources: list[str]) -> Hit:
+    return replace(hit, copies=copies, copy_sources=tuple(sources))
+
+
+def _bare_hit(evaluator: Evaluator, docnum: int, score: float) -> Hit:
+    release: Release = stored_release(evaluator.searcher.stored_fields(int(docnum)))
+    return Hit(id=release.id, score=float(score), title=release.title, url=release.url, published=release.published,
+               agency=release.agency, source=release.source, dateline=release.dateline, snippet="")
+
+
+def export(index: Index, request: SearchRequest) -> Iterator[Hit]:
+    """Every hit of a request, in its order (`limit` and `page` ignored), for --jsonl and --csv."""
+    evaluator = Evaluator(index)
+    _, node = _plan(request)
+    matches = _match(evaluator, node)
+    if not len(matches.docnums):
+        return
+    for position in _order(matches, request.sort, needed=len(matches.docnums)):
+        yield _hit(evaluator, matches.docnums[position], matches.scores[position], matches.terms)
+
+
+def batch(index: Index, lines: Iterable[str], *, limit: int = 10) -> Iterator[dict]:
+    """`qid<TAB>query` lines -> {"qid", "total", "took_ms", "hits": [{"id", "score"}]}, one searcher for all.
+
+    A bad query gives its line with total 0 and an "error"; the batch goes on. Blank lines are skipped; a
+    line without a tab is a query whose qid is its line number.
+    """
+    evaluator = Evaluator(index)
+    for number, line in enumerate(lines, start=1):
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            continue
+        qid, tab, query = line.partition("\t")
+        if not tab:
+            qid, query = str(number), line
+        started = time.perf_counter()
+        try:
+            results = _run(evaluator, SearchRequest(query=query, limit=limit), snippets=False)
+        except QueryError as exc:
+            yield {"qid": qid, "total": 0, "took_ms": round((time.perf_counter() - started) * 1000, 3), "hits": [],
+                   "error": str(exc)}
+            continue
+        yield {"qid": qid, "total": results.total, "took_ms": round(results.took_ms, 3),
+               "hits": [{"id": hit.id, "score": round(hit.score, 4)} for hit in results.hits]}

@@ -1,0 +1,175 @@
+"""search on a real on-disk index: ranking, facets, filters, dates, sorting, paging, acronyms, batch, errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from index import open_index
+from search import SearchRequest, batch, export, parse_when, run, show, similar, stats
+from wiredesk.errors import NotFoundError, QueryError
+
+from indexfixtures import SAMPLE, make_index, release
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    ix = make_index(tmp_path_factory.mktemp("search"))
+    yield ix
+    ix.close()
+
+
+def ids(index, query, **kw):
+    return [h.id for h in run(index, SearchRequest(query=query, limit=50, **kw)).hits]
+
+
+def test_title_match_ranks_above_body_match(index):
+    assert ids(index, "solar power")[:2] == ["t1", "t2"]
+
+
+def test_more_matched_words_rank_higher(tmp_path):
+    ix = make_index(tmp_path, [release("a", "alpha beta gamma delta"), release("b", "alpha words filler text"),
+                               release("c", "alpha beta words text")])
+    assert ids(ix, "alpha beta gamma") == ["a", "c", "b"]
+
+
+def test_phrase_ranks_above_scattered_words(tmp_path):
+    ix = make_index(tmp_path, [release("s", "power lines cross the solar farm"), release("p", "the solar power station")])
+    assert ids(ix, '"solar power"') == ["p"]
+    assert ids(ix, "solar power")[0] == "p"
+
+
+def test_missing_word_still_finds_the_rest(index):
+    assert "t3" in ids(index, "wind zzzzqqq")
+
+
+def test_facets_count_whole_result_set_and_match_filters(index):
+    results = run(index, SearchRequest(query="", facets=("agency", "people", "categories", "country", "year", "month"),
+                                       limit=1))
+    assert results.total == len(SAMPLE) and len(results.hits) == 1
+    for field, values in results.facets.items():
+        for value, count in values:
+            filtered = run(index, SearchRequest(filters=((field, value),)))
+            assert filtered.total == count, (field, value)
+    assert dict(results.facets["agency"]) == {"ANI": 2, "PIB": 2, "PTI": 1, "Reuters": 1}
+    independent = {}
+    for r in SAMPLE:
+        for person in {p.casefold() for p in r.people}:
+            independent[person] = independent.get(person, 0) + 1
+    assert {v.casefold(): n for v, n in results.facets["people"]} == independent
+    assert results.facets["year"] == [("2025", 4), ("2024", 1)]
+    assert ("2025-04", 2) in results.facets["month"]
+    assert results.facets["agency"] == sorted(results.facets["agency"], key=lambda vc: (-vc[1], vc[0]))
+
+
+def test_filters_combine_and_are_case_insensitive(index):
+    assert ids(index, "", filters=(("agency", "ani"), ("country", "INDIA"))) == ["t1"]
+    assert sorted(ids(index, "agency:PIB")) == ["t4", "t5"]
+    assert ids(index, 'people:"Anita Rao"') == ["t2"]
+
+
+def test_date_ranges_and_since_until(index):
+    assert sorted(ids(index, "published:[2025-04-01 TO 2025-04-30]")) == ["t1", "t2"]
+    assert sorted(ids(index, "", since="2025-04", until="2025-04")) == ["t1", "t2"]
+    assert sorted(ids(index, "published:[2025-05 TO *]")) == ["t5"]
+    assert ids(index, "year:2024") == ["t3"]
+
+
+def test_parse_when_phrases():
+    now = datetime(2025, 4, 16, 12, tzinfo=timezone.utc)
+    assert parse_when("2025-04", now=now) == datetime(2025, 4, 1, tzinfo=timezone.utc)
+    assert parse_when("2025-04", now=now, end=True).day == 30
+    assert parse_when("yesterday", now=now) == datetime(2025, 4, 15, tzinfo=timezone.utc)
+    assert parse_when("last week", now=now) == datetime(2025, 4, 9, tzinfo=timezone.utc)
+    assert parse_when("3 days ago", now=now).day == 13
+    with pytest.raises(QueryError):
+        parse_when("yesterday-ish", now=now)
+
+
+def test_sorting_and_paging(index):
+    newest = ids(index, "", sort="newest")
+    assert newest[:5] == ["t5", "t2", "t1", "t4", "t3"] and newest[-1] == "t6"
+    assert ids(index, "", sort="oldest")[:2] == ["t3", "t4"]
+    pages = [run(index, SearchRequest(limit=2, page=p, sort="newest")).hits for p in (1, 2, 3)]
+    assert [h.id for page in pages for h in page] == newest
+    scored = run(index, SearchRequest(query="solar", sort="newest"))
+    assert all(h.score > 0 for h in scored.hits)
+
+
+def test_acronyms_match_both_ways(index):
+    assert sorted(ids(index, "SIDM")) == ["t4", "t5"]
+    assert sorted(ids(index, '"Society of Indian Defence Manufacturers"')) == ["t4", "t5"]
+
+
+def test_snippet_highlights_and_control_characters(tmp_path):
+    ix = make_index(tmp_path, [release("x", "Intro \x1b[31mred\x1b[0m text. " + "filler " * 60 + "the turbine spins")])
+    hit = run(ix, SearchRequest(query="turbine")).hits[0]
+    assert "\x1b" not in hit.snippet
+    assert [hit.snippet[s:e] for s, e in hit.highlights] == ["turbine"]
+
+
+def test_suggestion_for_unknown_word(index):
+    assert run(index, SearchRequest(query="turbnes")).suggestion == "turbines"
+    assert run(index, SearchRequest(query="turbines")).suggestion is None
+
+
+def test_json_shape(index):
+    data = run(index, SearchRequest(query="solar", facets=("agency",))).to_dict()
+    assert list(data) == ["query", "total", "page", "hits", "facets", "suggestion"]
+    assert set(data["hits"][0]) == {"id", "score", "title", "url", "published", "agency", "source", "dateline", "snippet"}
+    assert data["facets"]["agency"][0] == ["ANI", 2]
+    json.dumps(data)
+
+
+@pytest.mark.parametrize("query", ['"unbalanced (', "title:", "AND OR NOT", "((((", "published:[2025 TO",
+                                   "a AND", "OR b", "nosuchfield:x", ")", "NOT", "published:[x TO y]", "TO"])
+def test_bad_queries_raise_one_line(index, query):
+    with pytest.raises(QueryError) as err:
+        run(index, SearchRequest(query=query))
+    assert "\n" not in str(err.value) and str(err.value)
+
+
+def test_bad_facet_filter_sort(index):
+    for request in (SearchRequest(facets=("colour",)), SearchRequest(filters=(("colour", "red"),)),
+                    SearchRequest(sort="sideways"), SearchRequest(since="whenever")):
+        with pytest.raises(QueryError):
+            run(index, request)
+
+
+def test_operators(index):
+    assert sorted(ids(index, "solar AND wind")) == ["t3"]
+    assert "t3" not in ids(index, "solar NOT wind")
+    assert "t3" not in ids(index, "solar -wind")
+    assert sorted(ids(index, "(tax OR wind) AND agency:Reuters")) == ["t6"]
+    assert "t3" in ids(index, "turb*") and "t3" in ids(index, "turbins~")
+
+
+def test_batch_shape_and_errors(index):
+    out = list(batch(index, ["q1\tsolar power", "q2\t\"unbalanced", "q3\tSIDM"], limit=1))
+    assert [o["qid"] for o in out] == ["q1", "q2", "q3"]
+    assert set(out[0]) == {"qid", "total", "took_ms", "hits"} and len(out[0]["hits"]) == 1
+    assert set(out[0]["hits"][0]) == {"id", "score"}
+    assert out[1]["total"] == 0 and out[1]["error"]
+    assert out[2]["total"] == 2
+
+
+def test_export_show_similar_stats(index):
+    assert [h.id for h in export(index, SearchRequest(query="solar", limit=1))] == ids(index, "solar")
+    release_, copies = show(index, "t1")
+    assert release_.title == "Solar power plan approved" and copies == []
+    with pytest.raises(NotFoundError):
+        show(index, "nope")
+    with pytest.raises(NotFoundError):
+        similar(index, "nope")
+    assert "t1" not in [h.id for h in similar(index, "t1").hits]
+    s = stats(index)
+    assert s["documents"] == 6 and s["agencies"] == {"ANI": 2, "PIB": 2, "PTI": 1, "Reuters": 1}
+    assert s["oldest"].startswith("2024-11-05") and s["newest"].startswith("2025-05-01")
+
+
+def test_fresh_home_searches_empty(tmp_path):
+    ix = open_index(tmp_path / "none", create=False)
+    assert run(ix, SearchRequest(query="anything", facets=("agency",))).total == 0
+    assert stats(ix)["documents"] == 0 and not (tmp_path / "none").exists()
