@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import RamStorage
@@ -14,9 +14,12 @@ from whoosh.writing import SegmentWriter
 from wiredesk.release import Release
 
 from .codec import Codec
-from .segments import Segment, segments_of
 from .schema import build_schema, stored_release
+from .segments import Segment, segments_of
 from .store import ReaderLease, WriteLock, create_folder, current_folder, open_whoosh, remove_unused, swap_pointer
+
+if TYPE_CHECKING:
+    from .writer import IndexWriter
 
 __all__ = ["Index", "open_index"]
 

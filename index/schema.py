@@ -18,9 +18,10 @@ from typing import Any, Iterable
 
 from whoosh import fields, formats
 
+from wiredesk.release import Release
+
 from .analysis import PositionsFormat, TextAnalyzer, value_key
 from .columns import DictColumn, NumberColumn
-from wiredesk.release import Release
 
 __all__ = [
     "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "CASE_SENSITIVE", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS",

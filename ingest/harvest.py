@@ -40,11 +40,18 @@ from .fetch import Fetcher, scope_problem
 from .page import RawPage
 from .sources import Item, Listing, file_items, list_items
 from .state import (
-    finish_run, from_iso, iso, mark_url, open_state, source_row, start_run, transaction, url_row,
+    finish_run,
+    from_iso,
+    iso,
+    mark_url,
+    open_state,
+    source_row,
+    start_run,
+    transaction,
+    url_row,
 )
 
-__all__ = ["Outcome", "Harvest", "OUTCOME_STATUSES", "due_sources", "source_status", "last_run", "replay",
-           "archive_record"]
+__all__ = ["Outcome", "Harvest", "OUTCOME_STATUSES"]
 
 log = logging.getLogger("wiredesk.ingest")
 
@@ -464,91 +471,3 @@ class _Producer:
             await self._note(source, item.url, "failed", str(exc), record=True, lastmod=item.lastmod)
             return
         await self._put(_Fetched(page, item.lastmod, previous_hash))
-
-
-# the operator's view and offline work --------------------------------------------------------------------
-
-def _read_state(config: Config) -> Any:
-    """A read connection, or None when no run has made the state database yet."""
-    if not config.storage.state_db.exists():
-        return None
-    return open_state(config.storage.state_db, create=False)
-
-
-def due_sources(config: Config, *, now: datetime | None = None) -> list[SourceConfig]:
-    """Enabled sources whose `every` has elapsed or that never ran; a failing source waits its backoff."""
-    now = now or datetime.now(timezone.utc)
-    conn = _read_state(config)
-    try:
-        due = []
-        for source in config.sources:
-            if not source.enabled:
-                continue
-            row = source_row(conn, source.name) if conn else None
-            next_due = from_iso(row["next_due"]) if row else None
-            if next_due is None or next_due <= now:
-                due.append(source)
-        return due
-    finally:
-        if conn:
-            conn.close()
-
-
-def source_status(config: Config) -> list[dict[str, Any]]:
-    """Per configured source: name, kind, enabled, last_run, last_success, new_last_run, failures,
-    next_due, last_error (times as ISO 8601 strings, None when never)."""
-    conn = _read_state(config)
-    try:
-        rows = []
-        for source in config.sources:
-            row = source_row(conn, source.name) if conn else None
-            rows.append({
-                "name": source.name, "kind": source.kind, "enabled": source.enabled,
-                "last_run": row["last_attempt"] if row else None,
-                "last_success": row["last_success"] if row else None,
-                "new_last_run": row["new_last_run"] if row else 0,
-                "failures": row["failures"] if row else 0,
-                "next_due": row["next_due"] if row else None,
-                "last_error": row["last_error"] if row else "",
-            })
-        return rows
-    finally:
-        if conn:
-            conn.close()
-
-
-def last_run(config: Config) -> dict[str, Any] | None:
-    """The latest run that is not still running: {"started", "finished", "outcome"}, or None."""
-    conn = _read_state(config)
-    if conn is None:
-        return None
-    try:
-        row = conn.execute("SELECT started, finished, outcome FROM runs WHERE outcome != 'running' "
-                           "ORDER BY id DESC LIMIT 1").fetchone()
-        return dict(row) if row else None
-    finally:
-        conn.close()
-
-
-def replay(config: Config) -> Iterator[Release]:
-    """Every archived page (latest per URL) extracted again, then every archived import record; offline.
-
-    A page that yields no release now is passed over (logged); so is a record that no longer parses.
-    """
-    archive = Archive(config.storage.archive)
-    by_name = {s.name: s for s in config.sources}
-    for page in archive.pages():
-        try:
-            yield extract(page, source=by_name.get(page.source))
-        except Skip as exc:
-            log.info("reindex: %s: %s", page.url, exc.reason)
-    for record in archive.records():
-        try:
-            yield Release.from_dict(record).with_derived()
-        except ValueError as exc:
-            log.warning("reindex: record %s: %s", record.get("id", "?"), exc)
-
-
-def archive_record(config: Config, record: dict[str, Any]) -> None:
-    """Keep an imported record in the archive, so `reindex` rebuilds it too."""
-    Archive(config.storage.archive).put_record(record)

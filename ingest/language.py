@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import pycountry
 import py3langid
+import pycountry
 
 __all__ = ["language_code", "detect_language"]
 

@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from index.analysis import term as analyse, terms as analyse_all, value_key
+from index.analysis import term as analyse
+from index.analysis import terms as analyse_all
+from index.analysis import value_key
 from index.schema import CASE_SENSITIVE, DATE_FIELDS, EXACT_FIELDS, TEXT_FIELDS
 from wiredesk.errors import QueryError
 

@@ -18,8 +18,8 @@ from wiredesk.errors import QueryError
 from wiredesk.release import Release
 
 from . import facets as facet_counts
-from .query import And, Node, Not, Or, Range, Term, filter_node, parse
 from .dates import parse_when
+from .query import And, Node, Not, Or, Range, Term, filter_node, parse
 from .results import Hit, Results
 from .scoring import Evaluator, positive_terms
 from .snippets import snippet

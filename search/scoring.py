@@ -18,7 +18,9 @@ import numpy as np
 from whoosh import query as wq
 
 from index import Index
-from index.analysis import term as analyse, terms as analyse_all, value_key
+from index.analysis import term as analyse
+from index.analysis import terms as analyse_all
+from index.analysis import value_key
 from index.columns import MISSING
 from index.schema import TEXT_FIELDS
 from index.segments import Segment

@@ -1,7 +1,8 @@
 """Every dateline form wires print, parsed into raw text, city, country and credit."""
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.dateline import find_dateline, parse_byline, parse_dateline, parse_posted_line
 

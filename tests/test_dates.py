@@ -2,7 +2,8 @@
 
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.dates import IST, month_number, parse_date, parse_day_month
 

@@ -13,12 +13,12 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+from siteserver import Reply, Seen, Site
 
-from ingest import Harvest, Outcome, archive_record, due_sources, last_run, replay, source_status
+from ingest import Harvest, Outcome, archive_record, due_sources, last_run, source_status
+from ingest.replay import replay
 from ingest.state import open_state, url_row
 from wiredesk.config import Config, FetchConfig, SourceConfig, StorageConfig
-
-from siteserver import Reply, Seen, Site
 
 NOW = datetime(2025, 4, 16, 6, 0, tzinfo=timezone.utc)
 FAST = FetchConfig(user_agent="wiredesk-test/1.0", timeout=0.5, connect_timeout=0.5, delay=0.0, retries=1,

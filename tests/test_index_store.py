@@ -10,13 +10,12 @@ import sys
 from dataclasses import replace
 
 import pytest
+from indexfixtures import SAMPLE, WIRE_STORY, make_index, release
 
 from index import open_index, rebuild
 from index.store import WRITE_LOCK
 from search import SearchRequest, run, show
 from wiredesk.errors import LockedError, StorageError
-
-from indexfixtures import SAMPLE, WIRE_STORY, make_index, release
 
 
 def test_same_id_twice_is_one_document_and_changes_replace(tmp_path):

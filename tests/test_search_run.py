@@ -6,12 +6,11 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from indexfixtures import SAMPLE, make_index, release
 
 from index import open_index
 from search import SearchRequest, batch, export, parse_when, run, show, similar, stats
 from wiredesk.errors import NotFoundError, QueryError
-
-from indexfixtures import SAMPLE, make_index, release
 
 
 @pytest.fixture(scope="module")

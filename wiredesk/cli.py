@@ -318,8 +318,8 @@ def stats(state: State, as_json: bool) -> None:
     wiredesk stats --json
     """
     import search as search_stage
-    from ingest import last_run
     from index import open_index
+    from ingest import last_run
 
     config = state.config
     result = {**search_stage.stats(open_index(config.storage.index_root, create=False)), "last_run": last_run(config)}

@@ -19,7 +19,8 @@ def empty_row(reason: str) -> dict[str, Any]:
 
 
 def extract_files(paths: Sequence[Path], *, url: str | None = None, source: SourceConfig | None = None) -> Iterator[dict[str, Any]]:
-    from ingest import RawPage, extract
+    from ingest.extract import extract
+    from ingest.page import RawPage
 
     for path in paths:
         try:

@@ -63,8 +63,8 @@ def select_sources(config: Config, *, names: Sequence[str] = (), all_sources: bo
 def run_ingest(config: Config, sources: Sequence[SourceConfig], *, wait: float | None = None,
                on_outcome: Callable[[object], None] | None = None) -> IngestReport:
     """One ingest run over `sources`, under the run lock. Exit-1 errors: LockedError, StorageError."""
-    from ingest import Harvest
     from index import open_index
+    from ingest import Harvest
 
     report = IngestReport({s.name: SourceReport() for s in sources})
     with run_lock(config.storage.run_lock, wait=wait):
@@ -127,8 +127,8 @@ def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Itera
 def run_import(config: Config, stream: IO[str], *, source: str = "import",
                on_release: Callable[[Release], None] | None = None) -> ImportReport:
     """Load `extract`-shaped JSON lines into the index; each record is kept in the archive for `reindex`."""
-    from ingest import archive_record
     from index import open_index
+    from ingest import archive_record
 
     report = ImportReport()
     index = open_index(config.storage.index_root)
@@ -151,8 +151,8 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
 
 def run_reindex(config: Config, *, progress: Callable[[int], None] | None = None) -> int:
     """Rebuild the index from the raw archive without the network; searches use the old one until the swap."""
-    from ingest import replay
     from index import rebuild
+    from ingest.replay import replay
 
     with run_lock(config.storage.run_lock):
         return rebuild(config.storage.index_root, replay(config), progress=progress)
