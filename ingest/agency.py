@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["AGENCIES", "normalise_agency", "find_credit", "INDIAN_WIRES"]
+__all__ = ["AGENCIES", "normalise_agency", "find_credit", "credit_prefix", "INDIAN_WIRES"]
 
 AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ANI", ("ani", "asian news international")),
@@ -28,10 +28,10 @@ AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dpa", ("dpa", "deutsche presse agentur", "dpa afx", "dpa infocom")),
     ("ANSA", ("ansa",)),
     ("EFE", ("efe", "agencia efe")),
-    ("Yonhap", ("yonhap", "yonhap news agency", "yna")),
-    ("Kyodo", ("kyodo", "kyodo news")),
+    ("Yonhap", ("yonhap", "yonhap news agency", "yna", "연합뉴스")),
+    ("Kyodo", ("kyodo", "kyodo news", "共同通信")),
     ("UPI", ("upi", "united press international")),
-    ("Xinhua", ("xinhua", "xinhua news agency", "xinhuanet")),
+    ("Xinhua", ("xinhua", "xinhua news agency", "xinhuanet", "新华社", "新华网")),
     ("RIA Novosti", ("ria novosti", "ria")),
     ("TASS", ("tass", "itar tass")),
     ("Anadolu", ("anadolu", "anadolu agency", "aa")),
@@ -82,3 +82,14 @@ def find_credit(text: str) -> str | None:
     for match in _COPYRIGHT.finditer(text):
         found = normalise_agency(match.group(1).strip()) or found
     return found
+
+
+def credit_prefix(text: str) -> str | None:
+    """The wire a source line opens with: `Reuters, 12:30`, or in Chinese and Japanese, where words are not
+    spaced, `新华网河北频道` (Xinhuanet's Hebei channel)."""
+    head = text.strip()
+    found = normalise_agency(re.split(r"[\s(（:：|,，]", head, maxsplit=1)[0])
+    if found:
+        return found
+    key = _key(head)
+    return next((name for alias, name in _index().items() if not alias.isascii() and key.startswith(alias)), None)

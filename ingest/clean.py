@@ -9,9 +9,12 @@ stay. Scripts are never run: the page is only parsed.
 
 from __future__ import annotations
 
+import html as html_entities
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+import pycountry
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
@@ -19,7 +22,9 @@ from lxml.cssselect import CSSSelector, SelectorError
 
 from wiredesk.config import ExtractRules
 
-__all__ = ["CleanPage", "clean", "body_text", "parse_html", "fold"]
+from .dateline import parse_dateline
+
+__all__ = ["CleanPage", "clean", "clean_tree", "body_text", "block_paragraphs", "parse_html", "fold", "trim", "unescape_entities"]
 
 _NO_RULES = ExtractRules()
 
@@ -48,10 +53,14 @@ _TRAILING_BOILERPLATE = re.compile(
     r"|view source version on .*"
     r"|(?:©|\(c\)|copyright\b).{0,200}"
     r"|.{0,120}\ball rights reserved\.?"
-    r"|[A-Z]{1,4}(?:/[A-Z]{1,4}){1,5}"  # staff initials such as `SK/SM`
+    r"|[A-Z]{1,4}(?:/[A-Z][A-Za-z]{0,9}){1,5}"  # staff initials such as `SK/SM`, `SR/Savvy`
     r"|thanks? (?:you )?for (?:signing up|subscribing).*"
     r"|(?:sign up|subscribe) (?:for|to) (?:our|the) .{0,80}newsletter.*"
     r"|(?:also read|read more|related|see also|advertisement|share this|follow us)\b.{0,120}"
+    r"|read this (?:release|story|article|page) in\b.{0,200}"  # a language switcher
+    r"|visitor counter\b.{0,40}"
+    # a reprinting outlet's note about its syndicated copy
+    r"|.{0,200}\b(?:auto-generated|syndicated feed|not been edited by)\b.{0,200}"
     r")$",
     re.I | re.S,
 )
@@ -79,6 +88,19 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,6});")
+
+
+def unescape_entities(text: str) -> str:
+    """Text with entities left over from escaping twice decoded (`Spire&apos;s`, `&#039;megablaze&#039;`)."""
+    return html_entities.unescape(text) if _ENTITY.search(text) else text
+
+
+# Comments and processing instructions dropped while parsing, as the generic extractor's own parser does,
+# so that the one tree parsed here can be handed to it as it is.
+_PARSER = lxml_html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+
+
 def parse_html(html: str) -> lxml_html.HtmlElement | None:
     """The page's element tree, or None when there is nothing to parse. Never raises on bad markup."""
     # lxml refuses str input that carries an encoding declaration
@@ -86,7 +108,7 @@ def parse_html(html: str) -> lxml_html.HtmlElement | None:
     if not html.strip():
         return None
     try:
-        return lxml_html.document_fromstring(html)
+        return lxml_html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
 
@@ -118,6 +140,10 @@ _SITE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,40}$")
 
 
 def _headline(tree: lxml_html.HtmlElement, rules: ExtractRules) -> str:
+    return unescape_entities(_find_headline(tree, rules))
+
+
+def _find_headline(tree: lxml_html.HtmlElement, rules: ExtractRules) -> str:
     if rules.title:
         for node in _select(tree, rules.title):
             text = _squash(node.text_content())
@@ -127,17 +153,27 @@ def _headline(tree: lxml_html.HtmlElement, rules: ExtractRules) -> str:
     titles = tree.xpath("//title")
     page_title = _squash(titles[0].text_content()) if titles else ""
     references = [fold(t) for t in (social, page_title) if t]
-    for h1 in tree.xpath("//h1")[:5]:
-        text = _squash(h1.text_content())
-        folded = fold(text)
-        # the h1 is the headline when the page's own title or og:title agrees with it (site names and
-        # truncation aside); otherwise it is often the site's logo
-        if len(folded) > 10 and any(folded in ref or (len(ref) > 20 and ref.rstrip(". ") in folded) for ref in references):
+    h1s = [t for t in (_squash(h.text_content()) for h in tree.xpath("//h1")[:5]) if t]
+    # the h1 is the headline when the page's own title or og:title agrees with it (site names and
+    # truncation aside); otherwise it is often the site's logo. Of several that agree, the one og:title
+    # names, else the longest: a logo h1 ("World News: Site") also sits inside the <title>.
+    agreeing = [
+        text for text in h1s
+        if len(fold(text)) > 10 and any(fold(text) in ref or (len(ref) > 20 and ref.rstrip(". ") in fold(text)) for ref in references)
+    ]
+    if agreeing:
+        exact = [text for text in agreeing if social and fold(text) == fold(social)]
+        return (exact or sorted(agreeing, key=len, reverse=True))[0]
+    if social:
+        return _SITE_SUFFIX.sub("", social).strip()
+    # without og:title, a headline marked up as such (hAtom, schema.org microdata) beats a <title> that
+    # often names only the site ("News from The Associated Press")
+    for node in tree.xpath("//*[@itemprop='headline']|//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')]")[:3]:
+        text = _squash(node.text_content())
+        if 10 < len(text) < 300:
             return text
-    for candidate in (social, page_title):
-        if candidate:
-            return _SITE_SUFFIX.sub("", candidate).strip()
-    h1s = [t for t in (_squash(h.text_content()) for h in tree.xpath("//h1")) if t]
+    if page_title:
+        return _SITE_SUFFIX.sub("", page_title).strip()
     return h1s[0] if h1s else ""
 
 
@@ -194,13 +230,16 @@ def _merge_split_bodies(tree: lxml_html.HtmlElement) -> None:
             _drop(other)
 
 
+def block_paragraphs(container: lxml_html.HtmlElement) -> list[str]:
+    """The text of each outermost block element (`p`, `li`, `h2`...) under `container`, or its whole text
+    when it has none."""
+    blocks = [b for b in container.iter(*_BLOCKS) if not any(a.tag in _BLOCKS for a in b.iterancestors())]
+    texts = [_squash(b.text_content()) for b in blocks] if blocks else [_squash(container.text_content())]
+    return [t for t in texts if t]
+
+
 def _rule_paragraphs(tree: lxml_html.HtmlElement, selector: str) -> list[str]:
-    paragraphs: list[str] = []
-    for container in _select(tree, selector):
-        blocks = [b for b in container.iter(*_BLOCKS) if not any(a.tag in _BLOCKS for a in b.iterancestors())]
-        texts = [_squash(b.text_content()) for b in blocks] if blocks else [_squash(container.text_content())]
-        paragraphs.extend(t for t in texts if t)
-    return paragraphs
+    return [text for container in _select(tree, selector) for text in block_paragraphs(container)]
 
 
 def _link_share(element: etree._Element) -> float:
@@ -211,7 +250,7 @@ def _link_share(element: etree._Element) -> float:
 
 def _generic_paragraphs(tree: lxml_html.HtmlElement, url: str) -> list[str]:
     document = trafilatura.bare_extraction(
-        lxml_html.tostring(tree, encoding="unicode"), url=url or None, include_comments=False, include_tables=True, include_links=True, with_metadata=False,
+        tree, url=url or None, include_comments=False, include_tables=True, include_links=True, with_metadata=False,
     )
     body = getattr(document, "body", None)
     if body is None:
@@ -231,42 +270,98 @@ def _generic_paragraphs(tree: lxml_html.HtmlElement, url: str) -> list[str]:
     return paragraphs
 
 
-def _trim(paragraphs: list[str], *, headline: str, description: str) -> tuple[list[str], list[str]]:
-    """Drop the headline (and a standfirst right after it) from the top and boilerplate from the end."""
+# Short lines that open an extracted body before the story: photo credits and captions' credits.
+_LEADING_CREDIT = re.compile(r"^(?:©|\(c\)|(?:AP |AFP |Reuters )?photo\b|file photo\b)", re.I)
+_SHORT = 120  # characters; a section name, ministry or kicker above a headline is shorter than this
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> frozenset[str]:
+    return frozenset(name.casefold() for lang in pycountry.languages if hasattr(lang, "alpha_2") for name in lang.name.split("; "))
+
+
+def _language_bar(text: str) -> bool:
+    """A line of language names only ("Hindi", "English | Urdu"): a switcher, not the story."""
+    words = [w for w in re.split(r"[\s|,/·•]+", text.casefold()) if w]
+    return 0 < len(words) <= 10 and all(w in _language_names() for w in words)
+
+
+def _is_headline(paragraph: str, heads: set[str]) -> bool:
+    folded = fold(paragraph)
+    return bool(folded) and any(folded == h or (len(folded) > 20 and h.startswith(folded)) for h in heads)
+
+
+def trim(paragraphs: list[str], *, headline: str, description: str) -> tuple[list[str], list[str]]:
+    """Drop the page's header from the top (the headline repeated, the short lines above it, a standfirst
+    that repeats the summary, photo credits) and boilerplate from the end."""
     heads = {fold(headline)} - {""}
     start = 0
-    while start < len(paragraphs):
-        folded = fold(paragraphs[start])
-        if folded and any(folded == h or (len(folded) > 20 and h.startswith(folded)) for h in heads):
-            start += 1
-            # a standfirst that repeats the page's summary belongs to the header, not the story
-            if start < len(paragraphs) and description and fold(paragraphs[start]) == fold(description):
-                start += 1
-            continue
-        break
-    end = len(paragraphs)
-    while end > start and _TRAILING_BOILERPLATE.match(paragraphs[end - 1].strip()):
+    for index, paragraph in enumerate(paragraphs[:6]):
+        if _is_headline(paragraph, heads):
+            start = index + 1
+        elif len(paragraph) > _SHORT:
+            break
+    if start and start < len(paragraphs) and description and fold(paragraphs[start]) == fold(description):
+        start += 1
+    while start < len(paragraphs) and len(paragraphs[start]) < _SHORT and _LEADING_CREDIT.match(paragraphs[start]):
+        start += 1
+    kept = list(paragraphs)
+    # the headline run into the story's first paragraph, as a page without block markup comes out
+    if start < len(kept) and headline and kept[start].startswith(headline + " ") and len(kept[start]) > len(headline) + 200:
+        kept[start] = kept[start][len(headline):].strip()
+    end = len(kept)
+    while end > start and (_TRAILING_BOILERPLATE.match(kept[end - 1].strip()) or _language_bar(kept[end - 1])):
         end -= 1
-    return paragraphs[start:end], paragraphs[end:]
+    return kept[start:end], kept[end:]
+
+
+def _page_paragraphs(tree: lxml_html.HtmlElement) -> list[tuple[str, str]]:
+    """The page's `<p>` texts in order, folded and as printed, to find what comes right before the
+    extracted body (the generic extractor may consume the tree, so this is read first)."""
+    return [(fold(text), text) for text in (_squash(p.text_content()) for p in tree.iter("p")) if text]
+
+
+def _recover_dateline(paragraphs: list[str], page: list[tuple[str, str]]) -> list[str]:
+    """Put back a dateline paragraph the generic extractor dropped: the page paragraph right before the
+    body's first one, when it opens with a wire dateline (`MEXICO CITY (AP) —`) and the body has none."""
+    if not paragraphs or any(parse_dateline(p) for p in paragraphs[:3]):
+        return paragraphs
+    first = fold(paragraphs[0])
+    for index, (folded, _) in enumerate(page):
+        if folded == first:
+            before = page[index - 1][1] if index else ""
+            if len(before) > 60 and parse_dateline(before):
+                return [before, *paragraphs]
+            break
+    return paragraphs
 
 
 def clean(html: str, *, url: str = "", rules: ExtractRules | None = None) -> CleanPage:
     """The headline and article paragraphs of an HTML page; empty when the page has no article text."""
-    rules = rules or _NO_RULES
     tree = parse_html(html)
     if tree is None:
         return CleanPage(title="", paragraphs=())
+    return clean_tree(tree, url=url, rules=rules)
+
+
+def clean_tree(tree: lxml_html.HtmlElement, *, url: str = "", rules: ExtractRules | None = None) -> CleanPage:
+    """`clean` on a parsed page. The tree is consumed (chrome is cut from it): read anything else first."""
+    rules = rules or _NO_RULES
     headline = _headline(tree, rules)
     description = _meta(tree, "og:description", "description", "twitter:description")
     for selector in rules.remove:
         for element in _select(tree, selector):
             _drop(element)
     paragraphs = _rule_paragraphs(tree, rules.body) if rules.body else []
-    if not paragraphs:
+    generic = not paragraphs
+    if generic:
         _drop_chrome(tree)
         _merge_split_bodies(tree)
+        page = _page_paragraphs(tree)
         paragraphs = _generic_paragraphs(tree, url)
-    kept, tail = _trim(paragraphs, headline=headline, description=description)
+    kept, tail = trim(paragraphs, headline=headline, description=description)
+    if generic:
+        kept = _recover_dateline(kept, page)
     return CleanPage(title=headline, paragraphs=tuple(kept), tail=tuple(tail))
 
 

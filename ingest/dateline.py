@@ -19,7 +19,7 @@ one a state or province implies (`Calif.`, `Alberta`), else the gazetteer's for 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from .agency import normalise_agency
@@ -38,6 +38,7 @@ class DatelineMatch:
     country: str | None = None
     credit: str | None = None
     date_text: str | None = None
+    closing: bool = False  # printed at the end of the story (RIA Novosti), not opening it
 
 
 _WORD = r"[^\W\d_](?:[\w.'’]|-(?!-))*"
@@ -176,21 +177,38 @@ def _parse_trailing(text: str) -> DatelineMatch | None:
 
 
 _LOOKAHEAD = 8  # summary bullets and photo captions may come before the paragraph that opens the story
+_TAIL = 8  # share prompts and "top multimedia" lines may follow a closing dateline
+_SHORT_LINE = 100  # characters; page furniture after a closing dateline is shorter than this
+
+
+def _closing_only(paragraph: str) -> bool:
+    """A paragraph that is nothing but a closing dateline (`MOSCOW, April 10 (RIA Novosti)`)."""
+    found = _parse_trailing(paragraph)
+    return bool(found) and found.raw == " ".join(paragraph.split()).rstrip(" .")
 
 
 def find_dateline(paragraphs: Sequence[str]) -> tuple[int, DatelineMatch] | None:
     """The dateline of a story and the index of its paragraph: opening one of the first paragraphs, or
-    (RIA Novosti's habit) closing the last one."""
+    opening a later one (in the first two thirds) with a wire credit, under captions or teasers, or
+    (RIA Novosti's habit) closing the story, with at most short lines after it."""
     for index, paragraph in enumerate(paragraphs[:_LOOKAHEAD]):
+        if index and _closing_only(paragraph):
+            break
         found = parse_dateline(paragraph)
         if found:
             return index, found
         if len(paragraph) > 300:  # the story has begun without a dateline
             break
-    if paragraphs:
-        found = _parse_trailing(paragraphs[-1])
+    for index, paragraph in enumerate(paragraphs[: len(paragraphs) * 2 // 3]):
+        found = parse_dateline(paragraph)
+        if found and found.credit and len(paragraph) > 2 * len(found.raw):
+            return index, found
+    for index in range(len(paragraphs) - 1, max(len(paragraphs) - _TAIL, 0) - 1, -1):
+        found = _parse_trailing(paragraphs[index])
         if found:
-            return len(paragraphs) - 1, found
+            return index, replace(found, closing=True)
+        if len(paragraphs[index]) > _SHORT_LINE:
+            break
     return None
 
 

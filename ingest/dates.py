@@ -15,7 +15,7 @@ from typing import Iterable
 
 from dateutil import parser as date_parser
 
-__all__ = ["month_number", "parse_date", "parse_day_month", "IST"]
+__all__ = ["month_number", "parse_date", "parse_day_month", "visible_date", "IST"]
 
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
 
@@ -130,4 +130,36 @@ def first_date(values: Iterable[str], *, zone: tzinfo = timezone.utc) -> datetim
         moment = parse_date(value, zone=zone)
         if moment is not None:
             return moment
+    return None
+
+
+# A date with a time of day as pages print it above a story: `2012-06-04 09:20:26`, `17:08 10/04/2011`,
+# `10.04.2011 17:08`. A time beside it tells a publication stamp from the other dates of a page.
+_CLOCK = r"(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)"
+_NUMERIC_DAY = r"(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})"
+_VISIBLE = re.compile(rf"\b(?:{_NUMERIC_DAY}\s+{_CLOCK}|{_CLOCK.replace('clock', 'clock2')}\s+{_NUMERIC_DAY.replace('date', 'date2')})\b")
+
+
+def visible_date(text: str, *, zone: tzinfo = timezone.utc) -> datetime | None:
+    """The first date printed with a time of day in a page's visible text, in `zone` (UTC).
+
+    `10/04/2011` is read day first, as in most of the world, unless only the first number can be a month
+    (`04/23/2011`)."""
+    for match in _VISIBLE.finditer(text):
+        day_text = match.group("date") or match.group("date2")
+        clock = match.group("clock") or match.group("clock2")
+        numbers = [int(n) for n in re.findall(r"\d+", day_text)]
+        if len(day_text.split("-")) == 3:
+            year, month, day = numbers
+        else:
+            day, month, year = numbers
+            if month > 12 >= day:
+                day, month = month, day
+        hour, minute = (int(n) for n in clock.split(":")[:2])
+        try:
+            moment = datetime(year, month, day, hour, minute, tzinfo=zone)
+        except ValueError:
+            continue
+        if 1900 <= year <= 2200:
+            return moment.astimezone(timezone.utc)
     return None

@@ -40,6 +40,7 @@ class PageMeta:
     headline: str = ""
     description: str = ""
     article_body: str = ""
+    is_article: bool = False  # the page says it is one article (JSON-LD NewsArticle and kin, og:type article)
 
 
 def _objects(data: Any) -> Iterator[dict[str, Any]]:
@@ -114,6 +115,10 @@ def read_metadata(tree: lxml_html.HtmlElement, *, url: str = "") -> PageMeta:
         value = (node.get("datetime") or node.get("content") or "").strip()
         if value:
             published.append(value)
+    # hAtom microformats: `<div class="published" title="2016-06-13T1603Z">`
+    for kind, found in (("published", published), ("updated", updated)):
+        for node in tree.xpath(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {kind} ')][@title]")[:3]:
+            found.append(node.get("title", "").strip())
     authors = [n for o in articles for n in _names(o.get("author"))] + _meta_values(tree, _AUTHOR_META)
     publishers = [n for o in articles for n in _names(o.get("publisher")) + _names(o.get("sourceOrganization"))]
     tags = [t for o in articles for t in _strings(o.get("keywords")) + _strings(o.get("articleSection"))]
@@ -134,11 +139,13 @@ def read_metadata(tree: lxml_html.HtmlElement, *, url: str = "") -> PageMeta:
     headline = next((o["headline"] for o in articles if isinstance(o.get("headline"), str)), "")
     description = next(iter(_meta_values(tree, ("og:description", "description", "twitter:description"))), "")
     body = max((o["articleBody"] for o in articles if isinstance(o.get("articleBody"), str)), key=len, default="")
+    is_article = any("WebPage" not in str(o.get("@type")) for o in articles) or any(
+        v.lower() == "article" for v in _meta_values(tree, ("og:type",)))
     return PageMeta(
         published=tuple(published), updated=tuple(updated),
         authors=tuple(dict.fromkeys(a.strip() for a in authors if a and a.strip())),
         publishers=tuple(dict.fromkeys(p.strip() for p in publishers if p and p.strip())),
         tags=tuple(dict.fromkeys(t for t in tags if t and len(t) <= 60)),
         language=language, canonical=canonical if canonical.startswith(("http://", "https://")) else "",
-        headline=headline.strip(), description=description, article_body=body,
+        headline=headline.strip(), description=description, article_body=body, is_article=is_article,
     )

@@ -79,3 +79,41 @@ def test_enormous_page_is_handled():
     body = f"<html><body><article>{paragraphs}</article></body></html>".encode()
     release = extract(page(body))
     assert release.word_count > 10_000
+
+
+PROSE = "".join(f"<p>The ministry said part {n} of the programme had been completed on time and within its budget this year.</p>" for n in range(5))
+
+
+def test_header_lines_language_bar_and_disclaimer_are_cut():
+    html = f"""<html><head><title>Ministry approves plan</title></head><body><article>
+    <h2>Ministry of Finance</h2><h1>Ministry approves plan</h1>{PROSE}
+    <p>(The rest of the content is auto-generated from a syndicated feed.)</p>
+    <div class="read-in">Read this release in: <a href="#">Hindi</a></div></article></body></html>"""
+    cleaned = clean(html)
+    assert cleaned.paragraphs[0].startswith("The ministry said part 0")
+    assert all("syndicated" not in p and p != "Hindi" for p in cleaned.paragraphs)
+
+
+def test_dropped_dateline_paragraph_is_recovered():
+    # the generic extractor may drop an opening paragraph that the page repeats as its summary
+    lead = "MEXICO CITY (AP) — Mexico's economy grew by 1.1% in the first quarter, the statistics institute said."
+    html = f"""<html><head><title>Economy grows</title><meta name="description" content="{lead}"></head><body>
+    <div class="story"><p>{lead}</p>{PROSE}</div></body></html>"""
+    release = extract(page(html.encode()))
+    assert release.dateline.city == "Mexico City" and release.agency == "AP"
+    assert release.body.startswith("MEXICO CITY (AP)")
+
+
+def test_listing_page_is_skipped():
+    teasers = "".join(f'<li><a href="/news/{n}.html">Minister opens new rail line number {n} in the east</a></li>' for n in range(30))
+    html = f"<html><head><title>All releases</title></head><body><ul>{teasers}</ul><p>Displaying 30 releases</p></body></html>"
+    with pytest.raises(Skip, match="listing page"):
+        extract(page(html.encode()))
+
+
+def test_visible_stamp_and_source_line_when_metadata_is_silent():
+    html = f"""<html><head><title>话剧巡演结束</title></head><body><h1>话剧巡演结束</h1>
+    <div><font>新华网河北频道 ( 2012-06-04 09:20:26 )</font></div>{PROSE}</body></html>"""
+    release = extract(page(html.encode()))
+    assert release.agency == "Xinhua"
+    assert release.published == datetime(2012, 6, 4, 9, 20, tzinfo=timezone.utc)
