@@ -1,8 +1,24 @@
-"""index stage: the Whoosh schema and every write (add-or-update, delete, clusters, locks, reindex)."""
+"""index stage: the Whoosh schema and every write (add-or-update, delete, clusters, locks, reindex).
+
+The writing side (writer, clusters, rebuild) is imported on first use, so that a search does not pay for it.
+"""
+
+from typing import Any
 
 from .handle import Index, open_index
-from .rebuild import rebuild
 from .schema import FACET_FIELDS, SCHEMA_VERSION
-from .writer import IndexWriter
 
 __all__ = ["Index", "IndexWriter", "open_index", "rebuild", "FACET_FIELDS", "SCHEMA_VERSION"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "IndexWriter":
+        from .writer import IndexWriter as found
+    elif name == "rebuild":
+        from .rebuild import rebuild as found
+    else:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    # importing the submodule `index.rebuild` set the package attribute of that name to the module: the
+    # function must replace it
+    globals()[name] = found
+    return found

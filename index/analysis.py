@@ -20,15 +20,20 @@ __all__ = ["STOP_WORDS", "term", "terms", "spans", "value_key", "TextAnalyzer",
            "PositionsFormat", "LEAD_WEIGHT"]
 
 # Word characters, plus the combining vowel signs of the Indic scripts, which `\w` does not match, so that a
-# Hindi or Tamil word stays one word. Inner apostrophes and dots join ("Nam's", "U.S", "3.5").
+# Hindi or Tamil word stays one word. Everything else separates words, as in SQLite's unicode61 and in the
+# `\w+` splitting most evaluation tools apply to queries: "Nam's" is "nam" + "s", "3.5" is "3" + "5",
+# "COVID-19" is "covid" + "19", so a query typed either way finds the same terms. One exception: single
+# letters joined by dots ("U.S", "e.g") are one abbreviation, "us" (the query parser joins "u s" likewise).
 _WORD_CHARS = r"[\w\u0900-\u0963\u0966-\u0dff]"
-_WORD = re.compile(rf"{_WORD_CHARS}+(?:['’.]{_WORD_CHARS}+)*")
+_LETTER = r"[^\W\d_]"
+_WORD = re.compile(rf"(?<![\w.]){_LETTER}(?:\.{_LETTER})+(?![\w])|{_WORD_CHARS}+")
 
 # Short and conservative: words that carry no topic in news prose. "us" and "new" stay (U.S., New Delhi).
+# The remnants of split contractions and possessives ('s, n't, 'll, 're, 've, 'd, 'm) carry nothing either.
 STOP_WORDS = frozenset("""
 a an and are as at be been but by for from had has have he her his i if in into is it its of on or our
 she such than that the their them then there these they this those to was we were which who will with
-would you your
+would you your s t ll re ve d m
 """.split())
 
 LEAD_WEIGHT = 0.5  # a word in the first paragraph counts this much more than one further down
@@ -38,6 +43,7 @@ _stemmer = Stemmer.Stemmer("english")
 # long-lived process indexing junk (hashes, numbers) cannot grow it without limit.
 _CACHE: dict[str, str | None] = {}
 _CACHE_LIMIT = 500_000
+_RECENT: dict[str, list[str]] = {}
 
 
 def _fold(word: str) -> str:
@@ -47,12 +53,7 @@ def _fold(word: str) -> str:
 
 
 def _compute(raw: str) -> str | None:
-    word = raw.lower()
-    if word.endswith(("'s", "’s")):
-        word = word[:-2]
-    word = word.replace("'", "").replace("’", "")
-    if not word[:1].isdigit():
-        word = word.replace(".", "")  # U.S -> us, but 3.5 stays a number
+    word = raw.lower().replace(".", "")  # U.S -> us
     if not word.isascii():
         word = _fold(word)
     if not word or word in STOP_WORDS:
@@ -74,7 +75,14 @@ def term(raw: str) -> str | None:
 
 
 def terms(text: str) -> list[str]:
-    """The index terms of a text, in order, stop words left out (positions count only kept words)."""
+    """The index terms of a text, in order, stop words left out (adjacency counts only kept words).
+
+    The last few results are kept: indexing asks for the same body for its postings and its cluster
+    signature.
+    """
+    found = _RECENT.get(text)
+    if found is not None:
+        return found
     cache = _CACHE
     out = []
     append = out.append
@@ -84,6 +92,9 @@ def terms(text: str) -> list[str]:
             t = term(raw)
         if t is not None:
             append(t)
+    if len(_RECENT) >= 8:
+        _RECENT.clear()
+    _RECENT[text] = out
     return out
 
 

@@ -29,7 +29,7 @@ __all__ = [
     "build_schema", "document_fields", "stored_release",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SEPARATOR = "\x1f"  # between the values of a multi-valued exact field, in the index and in its column
 
 TEXT_FIELDS = ("title", "body", "acronyms")

@@ -211,7 +211,7 @@ class _Parser:
             node = self.conjunction()
             if node is not None:
                 items.append(node)
-        return _combine(_join_letters(items))
+        return _combine(items)
 
     def conjunction(self) -> Node | None:
         items = [self.unary()]
@@ -252,39 +252,45 @@ class _Parser:
         return Not(node) if tok.negate and node is not None else node
 
 
-def _join_letters(items: list[Node]) -> list[Node]:
+def _join_letters(tokens: list[_Tok]) -> list[_Tok]:
     """Single letters side by side ("u s", "u n") are an abbreviation whose dots were lost: "U.S." is
-    indexed as one word, so the letters are looked up as that word."""
-    out: list[Node] = []
-    run: list[Term] = []
-
-    def flush() -> None:
-        if len(run) > 1:
-            joined = "".join(t.word for t in run)
-            out.append(Term(None, analyse(joined) or joined.lower(), joined))
+    indexed as one word, so the letters are looked up as that word. Done on tokens, before stop words
+    would drop the "s" of "u s"."""
+    out: list[_Tok] = []
+    for tok in tokens:
+        letter = tok.kind == "word" and tok.field is None and not tok.negate and len(tok.text) == 1 \
+            and tok.text.isalpha()
+        prev = out[-1] if out else None
+        if letter and prev is not None and prev.kind == "word" and prev.field is None and not prev.negate \
+                and re.fullmatch(r"[^\W\d_](?:\.[^\W\d_])*", prev.text):
+            prev.text = f"{prev.text}.{tok.text}"
         else:
-            out.extend(run)
-        run.clear()
-
-    for item in items:
-        if isinstance(item, Term) and item.field is None and len(item.word) == 1 and item.word.isalpha():
-            run.append(item)
-        else:
-            flush()
-            out.append(item)
-    flush()
+            out.append(_Tok(tok.kind, tok.text, tok.field, tok.negate, tok.at))
     return out
 
 
+def _is_filter(node: Node) -> bool:
+    """A clause on an exact field or a date: it narrows the results rather than ranking them."""
+    if isinstance(node, (Term, Pattern)):
+        return node.field is not None and node.field not in TEXT_FIELDS
+    return isinstance(node, Range)
+
+
 def _combine(items: list[Node]) -> Node | None:
+    """Words side by side rank OR-leaning; `agency:ANI` or a date among them is required of every hit, and
+    NOT parts exclude."""
     if not items:
         return None
-    positives = [item for item in items if not isinstance(item, Not)]
     negatives = [item for item in items if isinstance(item, Not)]
-    if not negatives:
-        return positives[0] if len(positives) == 1 else Or(tuple(positives))
-    base: Node = All() if not positives else positives[0] if len(positives) == 1 else Or(tuple(positives))
-    return And((base, *negatives))
+    filters = [item for item in items if not isinstance(item, Not) and _is_filter(item)]
+    words = [item for item in items if not isinstance(item, Not) and not _is_filter(item)]
+    ranked: list[Node] = [] if not words else [words[0] if len(words) == 1 else Or(tuple(words))]
+    required = ranked + filters + negatives
+    if len(required) == 1 and not negatives:
+        return required[0]
+    if not ranked and not filters:
+        required.insert(0, All())
+    return And(tuple(required))
 
 
 def _leaf(tok: _Tok) -> Node | None:
@@ -343,7 +349,7 @@ def _range(field: str, text: str) -> Node:
 
 def parse(text: str) -> Node:
     """The tree of a query string; an empty query matches every document. QueryError for a bad one."""
-    return _Parser(_lex(text)).parse()
+    return _Parser(_join_letters(_lex(text))).parse()
 
 
 def filter_node(field: str, value: str) -> Node:

@@ -40,6 +40,7 @@ class SearchRequest:
     limit: int = 10
     page: int = 1
     collapse: bool = False
+    facet_limit: int = facet_counts.DEFAULT_TOP  # values per facet, count-descending (all months: a large one)
 
 
 @dataclass
@@ -59,6 +60,8 @@ def _plan(request: SearchRequest) -> tuple[Node, Node]:
         raise QueryError(f"unknown sort {request.sort!r} (sorts: {', '.join(SORTS)})")
     if request.limit < 1 or request.page < 1:
         raise QueryError("--limit and --page must be at least 1")
+    if request.facet_limit < 1:
+        raise QueryError("the facet limit must be at least 1")
     facet_counts.check_fields(request.facets)
     typed = parse(request.query)
     parts = [typed] + [filter_node(name, value) for name, value in request.filters]
@@ -184,7 +187,8 @@ def _run(evaluator: Evaluator, request: SearchRequest, *, snippets: bool = True)
     started = time.perf_counter()
     typed, node = _plan(request)
     matches = _match(evaluator, node)
-    counted = facet_counts.count(evaluator.segments, matches.masks, request.facets) if request.facets else {}
+    counted = facet_counts.count(evaluator.segments, matches.masks, request.facets, top=request.facet_limit) \
+        if request.facets else {}
     first = (request.page - 1) * request.limit
     order = _order(matches, request.sort, needed=min(len(matches.docnums), first + request.limit)) \
         if len(matches.docnums) else np.zeros(0, dtype=np.int64)

@@ -35,6 +35,7 @@ __all__ = ["WEIGHTS", "B", "K1", "Evaluator", "Match"]
 WEIGHTS = {"title": 2.5, "body": 1.0, "acronyms": 1.0}
 B = {"title": 0.3, "body": 0.75, "acronyms": 0.0}
 K1 = 1.2
+_IDF_FLOOR = 0.05  # far below the idf of any informative word (0.69 for one in a third of the documents)
 _MAX_EXPANSIONS = 128  # terms a wildcard or fuzzy word may stand for
 
 
@@ -155,10 +156,14 @@ class Evaluator:
         raise TypeError(f"cannot evaluate {node!r}")
 
     def idf(self, name: str, text: str) -> float:
+        """Robertson and Spärck Jones' idf, as in SQLite FTS5: a word in half the documents or more is no
+        evidence of relevance (only a floor, so that matching it still counts and more of it counts more), where Lucene's log(1 + ...)
+        keeps paying for it; with long queries in plain words that works as a stop list made from the index."""
         key = (name, text)
         if key not in self._idf:
-            df = self.reader.doc_frequency(name, text)
-            self._idf[key] = math.log(1.0 + (self.documents - df + 0.5) / (df + 0.5))
+            # the frequency counts deleted documents until a merge drops them; the total does not
+            df = min(self.reader.doc_frequency(name, text), self.documents)
+            self._idf[key] = max(math.log((self.documents - df + 0.5) / (df + 0.5)), _IDF_FLOOR)
         return self._idf[key]
 
     def _bm25(self, name: str, text: str, seg: Segment, mask: np.ndarray, scores: np.ndarray,

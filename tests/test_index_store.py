@@ -126,3 +126,12 @@ def test_optimize_merges_segments(tmp_path):
     ix.optimize()
     assert len(ix.segments()) == 1 and ix.document_count() == len(SAMPLE)
     assert ix.size_bytes() > 0
+
+
+def test_search_after_updates_counts_only_live_documents(tmp_path):
+    ix = make_index(tmp_path, [release("a", "solar farm")])
+    for n in range(3):  # each update leaves a deleted copy whose postings stay until a merge
+        with ix.writer() as writer:
+            writer.add([release("a", f"solar farm update {n}")])
+    hits = run(ix, SearchRequest(query="solar farm")).hits
+    assert [h.id for h in hits] == ["a"] and hits[0].score > 0

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from indexfixtures import SAMPLE, make_index, release
+from indexfixtures import SAMPLE, at, make_index, release
 
 from index import open_index
 from search import SearchRequest, batch, export, parse_when, run, show, similar, stats
@@ -172,3 +172,42 @@ def test_fresh_home_searches_empty(tmp_path):
     ix = open_index(tmp_path / "none", create=False)
     assert run(ix, SearchRequest(query="anything", facets=("agency",))).total == 0
     assert stats(ix)["documents"] == 0 and not (tmp_path / "none").exists()
+
+
+def test_exact_field_clause_among_words_is_required(index):
+    assert sorted(ids(index, "solar")) == ["t1", "t2", "t3"]
+    assert ids(index, "solar agency:PTI") == ["t2"]
+    assert ids(index, '"solar power" agency:ANI') == ["t1"]
+    assert sorted(ids(index, "solar year:2025")) == ["t1", "t2"]
+    assert sorted(ids(index, "solar agency:PTI OR agency:PIB")) == ["t2", "t4", "t5"]  # explicit OR keeps its meaning
+
+
+def test_acronym_and_expansion_find_each_other(tmp_path):
+    ix = make_index(tmp_path, [
+        release("both", "The Society of Indian Defence Manufacturers (SIDM) met the minister.",
+                acronyms={"SIDM": "Society of Indian Defence Manufacturers"}),
+        release("long", "A delegation of the Society of Indian Defence Manufacturers visited Rome."),
+        release("short", "SIDM members asked for faster export licences."),
+        release("other", "The society of Indian cooks met defence manufacturers."),
+    ])
+    assert sorted(ids(ix, "SIDM")) == ["both", "long", "short"]
+    assert sorted(ids(ix, '"Society of Indian Defence Manufacturers"')) == ["both", "long", "short"]
+
+
+def test_query_words_split_as_evaluation_tools_split_them(tmp_path):
+    ix = make_index(tmp_path, [release("us", "The U.S. policy on trade."), release("nam", "Viet Nam's president spoke."),
+                               release("dose", "A dose of 3.5 mg of COVID-19 vaccine.")])
+    assert ids(ix, "u s policy")[0] == "us" and ids(ix, "U.S. policy")[0] == "us"
+    assert ids(ix, "viet nam s president") == ["nam"] and ids(ix, "nam's") == ["nam"]
+    assert ids(ix, "3 5 mg") == ["dose"] and ids(ix, '"3.5 mg"') == ["dose"] and ids(ix, "covid 19") == ["dose"]
+
+
+def test_facet_limit(tmp_path):
+    months = [release(f"m{n}", "monthly report", published=at(f"2024-{n:02d}-10")) for n in range(1, 13)]
+    ix = make_index(tmp_path, months + [release("x", "monthly report", published=at("2024-03-11"))])
+    shown = run(ix, SearchRequest(facets=("month",))).facets["month"]
+    assert len(shown) == 10 and shown[0] == ("2024-03", 2)
+    every = run(ix, SearchRequest(facets=("month",), facet_limit=100)).facets["month"]
+    assert len(every) == 12 and sum(n for _, n in every) == 13
+    with pytest.raises(QueryError):
+        run(ix, SearchRequest(facets=("month",), facet_limit=0))
