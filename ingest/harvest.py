@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -186,7 +187,8 @@ class Harvest:
     def _executor(self) -> Executor:
         if self.workers >= 2:
             # spawn, not fork: the event loop thread is running, and forking a threaded process is unsafe
-            return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_leave_interrupts_to_the_parent)
         return ThreadPoolExecutor(1, thread_name_prefix="wiredesk-extract")
 
     def _source(self, name: str) -> SourceConfig:
@@ -296,8 +298,9 @@ class Harvest:
         elif done is not None:
             values.update(failures=0, last_error="", last_success=iso(self.now),
                           next_due=iso(self.now + source.every) if source.every else None)
-            # new validators only once everything the feed listed is durable: a later 304 then means "done"
-            if done.complete and not tally.yielded_new and not done.listing.not_modified:
+            # new validators only once everything the feed listed is durable: a later 304 then means "done".
+            # An iteration left early (a stop, an error) may hold fetched pages it never yielded: not durable.
+            if done.complete and self._exhausted and not tally.yielded_new and not done.listing.not_modified:
                 values.update(etag=done.listing.etag, last_modified=done.listing.last_modified, settled=iso(self.now))
         names = ", ".join(["name", *values])
         marks = ", ".join("?" for _ in range(len(values) + 1))
@@ -305,6 +308,12 @@ class Harvest:
         conn.execute(f"INSERT INTO sources ({names}) VALUES ({marks}) ON CONFLICT(name) DO UPDATE SET {updates}",
                      (source.name, *values.values()))
         return done is not None and bool(done.listing.error)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """In an extraction worker: ignore Ctrl-C, which a terminal sends to the whole process group. The parent
+    decides how to stop (`ingest --watch` finishes its pages), then shuts the pool down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # the producer -------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import Any
 from wiredesk.errors import StorageError
 
 __all__ = [
-    "TABLES", "INDEXES", "URL_STATUSES", "ensure_schema", "open_state", "transaction", "iso", "from_iso",
+    "TABLES", "INDEXES", "UNIQUE_INDEXES", "URL_STATUSES", "ensure_schema", "open_state", "transaction", "iso", "from_iso",
     "url_row", "source_row", "mark_url", "start_run", "finish_run",
 ]
 
@@ -61,15 +61,31 @@ TABLES: dict[str, dict[str, str]] = {
         "finished": "TEXT",
         "outcome": "TEXT NOT NULL DEFAULT 'running'",
     },
+    # saved searches (`wiredesk alerts`), and each (alert, release) already fired: see wiredesk.alerts
+    "alerts": {
+        "name": "TEXT PRIMARY KEY",
+        "query": "TEXT NOT NULL",
+        "filters": "TEXT NOT NULL DEFAULT '[]'",  # JSON [[FIELD, VALUE], ...]
+        "created": "TEXT NOT NULL",
+    },
+    "alert_fired": {
+        "alert": "TEXT NOT NULL",
+        "release": "TEXT NOT NULL",
+        "fired": "TEXT NOT NULL",
+    },
 }
 
 INDEXES: dict[str, str] = {
     "urls_source_status": "urls(source, status)",
 }
+# unique indexes are constraints: an alert fires once per release
+UNIQUE_INDEXES: dict[str, str] = {
+    "alert_fired_once": "alert_fired(alert, release)",
+}
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create the tables, columns and indexes of `TABLES`/`INDEXES` that are missing. Idempotent."""
+    """Create the tables, columns and indexes of `TABLES`/`INDEXES`/`UNIQUE_INDEXES` that are missing. Idempotent."""
     with transaction(conn):
         for table, columns in TABLES.items():
             body = ", ".join(f"{name} {decl}" for name, decl in columns.items())
@@ -80,6 +96,8 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
                     conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
         for name, target in INDEXES.items():
             conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+        for name, target in UNIQUE_INDEXES.items():
+            conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {target}")
 
 
 def open_state(path: Path, *, create: bool = True) -> sqlite3.Connection:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import click
 
 from . import __version__
 from .errors import QueryError, UsageError, WiredeskError
+from .job import COMMIT_EVERY
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations", "places", "categories",
@@ -52,8 +52,13 @@ def emit_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False))
 
 
-def stderr_is_terminal() -> bool:
-    return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+def emit(value: Any, as_json: bool, lines: Callable[[Any], Iterable[str]]) -> None:
+    """A command's output: `value` as JSON for scripts, or `lines(value)` for people."""
+    if as_json:
+        emit_json(value)
+        return
+    for line in lines(value):
+        click.echo(line)
 
 
 class WiredeskGroup(click.Group):
@@ -98,74 +103,51 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 # ---------------------------------------------------------------------------------------------- ingest
 
 @cli.command()
-@click.option("--source", "source_names", multiple=True, metavar="NAME", help="Run only this source (repeatable); runs it even if disabled or not due.")
+@click.option("--source", "source_names", multiple=True, metavar="NAME",
+              help="Run only this source (repeatable); runs it even if disabled or not due (with --watch: when due).")
 @click.option("--all", "all_sources", is_flag=True, help="Run every enabled source, due or not.")
 @click.option("--wait", type=float, is_flag=False, flag_value=600.0, default=None, metavar="[SECONDS]",
               help="If another run holds the lock, wait for it (default 600 s) instead of exiting 1.")
-@click.option("--log-json", is_flag=True, help="Log one JSON line per page on stderr (for cron and systemd).")
-@json_option("Print the run's counts as one JSON object.")
+@click.option("--watch", is_flag=True,
+              help="Keep running: each source when it is due, until SIGTERM or Ctrl-C (then exit 0).")
+@click.option("--commit-every", type=click.IntRange(1), default=COMMIT_EVERY, show_default=True, metavar="N",
+              help="Releases per index commit: fewer make new releases searchable sooner in a long run.")
+@click.option("--log-json", is_flag=True,
+              help="Log JSON lines on stderr: one per page, one per source, one for the run (for cron and systemd).")
+@json_option("Print the run's counts as one JSON object (with --watch, one line per run).")
 @pass_state
-def ingest(state: State, source_names: tuple[str, ...], all_sources: bool, wait: float | None, log_json: bool, as_json: bool) -> None:
+def ingest(state: State, source_names: tuple[str, ...], all_sources: bool, wait: float | None, watch: bool,
+           commit_every: int, log_json: bool, as_json: bool) -> None:
     """Fetch the sources that are due, extract their releases and index what is new.
 
-    Exit 0 when the run finished (failed pages are listed with their reasons), 1 when it could not run
-    (another run holds the lock, storage not writable), 2 for a config error.
+    Exit 0 when the run finished (failed pages are listed with their reasons) or --watch was stopped;
+    1 when it could not run (another run holds the lock, storage not writable); 2 for a usage or config
+    error. Saved alerts (`wiredesk alerts`) are checked against the run's new releases.
 
     \b
     wiredesk ingest
     wiredesk ingest --source sample --json
+    wiredesk ingest --wait 300 --log-json      under cron: queue behind a running job
+    wiredesk ingest --watch --log-json         as a service: run each source on its schedule
     """
     from .job import run_ingest, select_sources
-    from .render import ingest_summary_lines
+    from .runlog import RunLog
 
     config = state.config
-    sources = select_sources(config, names=source_names, all_sources=all_sources)
-    with _outcome_logger(log_json) as on_outcome:
-        report = run_ingest(config, sources, wait=wait, on_outcome=on_outcome).to_dict()
-    if as_json:
-        emit_json(report)
-    if not as_json or stderr_is_terminal():
-        for line in ingest_summary_lines(report):
-            click.echo(line, err=True)
+    if watch and (all_sources or wait is not None):
+        raise UsageError("--watch runs each source when it is due; it takes neither --all nor --wait")
+    with RunLog(log_json=log_json, as_json=as_json) as log:
+        if watch:
+            from .watch import stop_on_signals, watch_sources
 
-
-class _outcome_logger:
-    """A callback per page outcome: JSON lines with --log-json, a live counter on a terminal, else nothing."""
-
-    def __init__(self, log_json: bool) -> None:
-        self.log_json = log_json
-        self.progress = None
-
-    def __enter__(self) -> Callable[[Any], None] | None:
-        if self.log_json:
-            return self._log
-        if stderr_is_terminal():
-            from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn
-
-            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
-            self.progress.start()
-            self.task = self.progress.add_task("starting", total=None)
-            self.count = 0
-            return self._tick
-        return None
-
-    def _log(self, outcome: Any) -> None:
-        event = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "event": outcome.status,
-                 "source": outcome.source, "url": outcome.url}
-        if outcome.reason:
-            event["reason"] = outcome.reason
-        click.echo(json.dumps(event, ensure_ascii=False), err=True)
-
-    def _tick(self, outcome: Any) -> None:
-        from .render import printable
-
-        self.count += 1
-        self.progress.update(self.task, description=f"{self.count} pages · {outcome.source}: {outcome.status} {printable(outcome.url)[:80]}")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+            for name in source_names:
+                config.source(name)  # an unknown name is a config error at once, not a source that is never due
+            with stop_on_signals() as stop:
+                watch_sources(config, stop=stop, names=source_names, on_report=log.report, on_busy=log.busy,
+                           on_outcome=log.on_outcome, commit_every=commit_every)
+            return
+        sources = select_sources(config, names=source_names, all_sources=all_sources)
+        log.report(run_ingest(config, sources, wait=wait, on_outcome=log.on_outcome, commit_every=commit_every))
 
 
 # --------------------------------------------------------------------------------------------- extract
@@ -322,14 +304,10 @@ def stats(state: State, as_json: bool) -> None:
     from ingest import last_run
 
     config = state.config
-    result = {**search_stage.stats(open_index(config.storage.index_root, create=False)), "last_run": last_run(config)}
-    if as_json:
-        emit_json(result)
-        return
     from .render import stats_lines
 
-    for line in stats_lines(result):
-        click.echo(line)
+    result = {**search_stage.stats(open_index(config.storage.index_root, create=False)), "last_run": last_run(config)}
+    emit(result, as_json, stats_lines)
 
 
 # --------------------------------------------------------------------------------- import, reindex, index
@@ -365,7 +343,11 @@ def import_(state: State, file: Any, source_name: str, as_json: bool) -> None:
 def reindex(state: State, as_json: bool) -> None:
     """Rebuild the index from the raw archive, without the network; searches go on meanwhile.
 
-    Run it after upgrading wiredesk (a new extraction or schema) or when told to.
+    Run it after upgrading wiredesk (a new extraction or schema) or when told to. Searches read the old
+    index until the new one is complete and swapped in at once; a live count shows on a terminal.
+
+    \b
+    wiredesk reindex
     """
     from .job import run_reindex
 
@@ -402,22 +384,81 @@ def optimize(state: State, as_json: bool) -> None:
 @json_option()
 @pass_state
 def sources(state: State, as_json: bool) -> None:
-    """Each configured source: kind, enabled, last run and success, new items, failures, next due, last error."""
+    """Each configured source: kind, enabled, last run and success, new items, failures, next due, last error.
+
+    \b
+    wiredesk sources
+    wiredesk sources --json
+    """
     from ingest import source_status
 
-    rows = source_status(state.config)
-    if as_json:
-        emit_json(rows)
-        return
-    from .render import printable
+    from .render import sources_lines
 
-    for row in rows:
-        flag = "" if row["enabled"] else " (disabled)"
-        click.echo(click.style(printable(row["name"]), bold=True) + f" [{row['kind']}]{flag}")
-        click.echo(f"  last run {row.get('last_run') or 'never'}, last success {row.get('last_success') or 'never'}, "
-                   f"{row.get('new_last_run') or 0} new, {row.get('failures') or 0} failures in a row, next due {row.get('next_due') or 'now'}")
-        if row.get("last_error"):
-            click.echo(f"  last error: {printable(row['last_error'])}")
+    emit(source_status(state.config), as_json, sources_lines)
+
+
+# ---------------------------------------------------------------------------------------------- alerts
+
+@cli.group()
+def alerts() -> None:
+    """Saved searches reported when an ingest run indexes a new release that matches.
+
+    Each match is printed in the run's summary, added to `ingest --json` under "alerts", appended to
+    HOME/alerts/NAME.jsonl and, when the config sets `[alerts] command`, piped to that command as JSON.
+    An alert fires once per release.
+
+    \b
+    wiredesk alerts add hydrogen '"green hydrogen"' --filter country=India
+    wiredesk alerts list
+    wiredesk alerts remove hydrogen
+    """
+
+
+@alerts.command("add")
+@click.argument("name")
+@click.argument("query")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE", help="Only releases with this value (repeatable).")
+@pass_state
+def alerts_add(state: State, name: str, query: str, filters: tuple[str, ...]) -> None:
+    """Save the search QUERY (as `wiredesk search` reads it; "" with --filter for filters alone) as NAME.
+
+    \b
+    wiredesk alerts add drdo 'DRDO OR "Defence Research"' --filter agency=PIB
+    """
+    from .alerts import add_alert
+
+    add_alert(state.config, name, query, _parse_filters(filters))
+    click.echo(f"saved alert {name}", err=True)
+
+
+@alerts.command("list")
+@json_option()
+@pass_state
+def alerts_list(state: State, as_json: bool) -> None:
+    """The saved alerts, with how many releases each has fired for.
+
+    \b
+    wiredesk alerts list --json
+    """
+    from .alerts import list_alerts
+    from .render import alerts_lines
+
+    emit(list_alerts(state.config), as_json, alerts_lines)
+
+
+@alerts.command("remove")
+@click.argument("name")
+@pass_state
+def alerts_remove(state: State, name: str) -> None:
+    """Delete the alert NAME (its HOME/alerts/NAME.jsonl file is kept).
+
+    \b
+    wiredesk alerts remove drdo
+    """
+    from .alerts import remove_alert
+
+    remove_alert(state.config, name)
+    click.echo(f"removed alert {name}", err=True)
 
 
 class _counter:
@@ -428,6 +469,8 @@ class _counter:
         self.progress = None
 
     def __enter__(self) -> Callable[..., None] | None:
+        from .render import stderr_is_terminal
+
         if not stderr_is_terminal():
             return None
         from rich.console import Console

@@ -9,13 +9,19 @@ duplicates (the index adds or replaces by id).
 from __future__ import annotations
 
 import json
+import os
+import signal
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import IO, Callable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Callable, Iterator, Sequence
 
 from .config import Config, SourceConfig
 from .lock import run_lock
 from .release import Release
+
+if TYPE_CHECKING:
+    from index import IndexWriter
+    from ingest import Outcome
 
 __all__ = ["IngestReport", "SourceReport", "ImportReport", "run_ingest", "run_import", "run_reindex", "select_sources"]
 
@@ -39,13 +45,26 @@ class SourceReport:
 @dataclass
 class IngestReport:
     sources: dict[str, SourceReport] = field(default_factory=dict)
+    new_ids: list[str] = field(default_factory=list)  # releases this run indexed for the first time
+    alerts: dict[str, list[str]] | None = None  # alert name -> ids it fired for; None when none is saved
+    stopped: bool = False  # the run was asked to stop before every page was done
 
     @property
     def indexed(self) -> int:
         return sum(s.new + s.updated for s in self.sources.values())
 
+    def count(self, outcome: Outcome) -> None:
+        counts = self.sources.setdefault(outcome.source, SourceReport())
+        setattr(counts, outcome.status, getattr(counts, outcome.status) + 1)
+        if outcome.status in ("skipped", "failed"):
+            counts.errors.append({"url": outcome.url, "reason": outcome.reason})
+
     def to_dict(self) -> dict:
-        return {"indexed": self.indexed, "sources": {name: s.to_dict() for name, s in self.sources.items()}}
+        """The fixed `ingest --json` shape, plus "alerts" when alerts are saved."""
+        result: dict = {"indexed": self.indexed, "sources": {name: s.to_dict() for name, s in self.sources.items()}}
+        if self.alerts is not None:
+            result["alerts"] = self.alerts
+        return result
 
 
 def select_sources(config: Config, *, names: Sequence[str] = (), all_sources: bool = False,
@@ -60,37 +79,86 @@ def select_sources(config: Config, *, names: Sequence[str] = (), all_sources: bo
     return due_sources(config, now=now)
 
 
+class _KillPoints:
+    """A test hook, off unless `WIREDESK_KILL_AT=EVENT:N` is set: SIGKILL this process at the Nth EVENT.
+
+    EVENT is `outcome` (a page's outcome came from the harvest), `added` (a release went to the index
+    writer), `committed` (an index commit is durable but its pages are not yet confirmed in the state) or
+    `confirmed` (the state says those pages are indexed). The crash-safety test uses it to hit the narrow
+    moments a timed kill rarely lands in, such as between a commit and its confirmation.
+    """
+
+    def __init__(self, spec: str) -> None:
+        event, _, count = spec.partition(":")
+        self.event, self.left = event, int(count or 1)
+
+    def reach(self, event: str) -> None:
+        if self.event and event == self.event:
+            self.left -= 1
+            if self.left <= 0:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+
 def run_ingest(config: Config, sources: Sequence[SourceConfig], *, wait: float | None = None,
-               on_outcome: Callable[[object], None] | None = None) -> IngestReport:
-    """One ingest run over `sources`, under the run lock. Exit-1 errors: LockedError, StorageError."""
+               on_outcome: Callable[[Outcome], None] | None = None, stop: Callable[[], bool] | None = None,
+               commit_every: int = COMMIT_EVERY) -> IngestReport:
+    """One ingest run over `sources`, under the run lock. Exit-1 errors: LockedError, StorageError.
+
+    `on_outcome` sees each page once its outcome is final: a new or updated release after the commit that
+    made it durable, any other outcome at once. When `stop()` turns true the run commits what it has,
+    abandons the pages still in flight (the next run fetches them again) and returns with `stopped` set.
+    After each commit, the saved alerts are matched against the releases that commit made new.
+    """
     from index import open_index
     from ingest import Harvest
 
+    from .alerts import Alerts
+
     report = IngestReport({s.name: SourceReport() for s in sources})
-    with run_lock(config.storage.run_lock, wait=wait):
-        index = open_index(config.storage.index_root)
+    kill = _KillPoints(os.environ.get("WIREDESK_KILL_AT", ""))
+    # the index is closed after each run: watch mode runs for months and must not pile up open snapshots
+    with run_lock(config.storage.run_lock, wait=wait), open_index(config.storage.index_root) as index:
+        alerts = Alerts.saved(config)
         harvest = Harvest(config, sources)
+        outcomes = iter(harvest)
+        pending: list[Outcome] = []
+
+        def commit(writer: IndexWriter) -> None:
+            writer.commit()
+            kill.reach("committed")
+            harvest.confirm(pending)
+            kill.reach("confirmed")
+            new = [o.release.id for o in pending if o.status == "new" and o.release is not None]
+            report.new_ids.extend(new)
+            if alerts is not None:
+                alerts.check(index, new)
+            if on_outcome:
+                for outcome in pending:
+                    on_outcome(outcome)
+            pending.clear()
+
         try:
             with index.writer() as writer:
-                pending: list = []
-                for outcome in harvest:
-                    counts = report.sources.setdefault(outcome.source, SourceReport())
-                    setattr(counts, outcome.status, getattr(counts, outcome.status) + 1)
-                    if outcome.status in ("skipped", "failed"):
-                        counts.errors.append({"url": outcome.url, "reason": outcome.reason})
+                for outcome in outcomes:
+                    kill.reach("outcome")
+                    report.count(outcome)
                     if outcome.release is not None:
                         writer.add([outcome.release])
+                        kill.reach("added")
                         pending.append(outcome)
-                        if len(pending) >= COMMIT_EVERY:
-                            writer.commit()
-                            harvest.confirm(pending)
-                            pending = []
-                    if on_outcome:
+                        if len(pending) >= commit_every:
+                            commit(writer)
+                    elif on_outcome:
                         on_outcome(outcome)
-                writer.commit()
-                harvest.confirm(pending)
+                    if stop is not None and stop():
+                        report.stopped = True
+                        break
+                commit(writer)
         finally:
+            outcomes.close()  # stops the fetcher and the extraction workers before the state is closed
             harvest.close()
+    if alerts is not None:
+        report.alerts = alerts.fired
     return report
 
 
@@ -149,11 +217,20 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
     return report
 
 
-def run_reindex(config: Config, *, progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the index from the raw archive without the network; searches use the old one until the swap."""
+def run_reindex(config: Config, *, progress: Callable[[Release], None] | None = None) -> int:
+    """Rebuild the index from the raw archive without the network; searches use the old one until the swap.
+
+    `progress` sees each release as it goes into the new index.
+    """
     from index import rebuild
     from ingest.replay import replay
 
     with run_lock(config.storage.run_lock):
-        return rebuild(config.storage.index_root, replay(config), progress=progress)
+        releases = replay(config)
+        return rebuild(config.storage.index_root, _each(releases, progress) if progress else releases)
 
+
+def _each(releases: Iterator[Release], callback: Callable[[Release], None]) -> Iterator[Release]:
+    for release in releases:
+        callback(release)
+        yield release

@@ -7,12 +7,16 @@ them when the output is not a terminal, so piped output is plain.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import click
 
-__all__ = ["printable", "search_lines", "release_lines", "stats_lines", "ingest_summary_lines", "histogram_lines"]
+__all__ = ["printable", "moment", "stderr_is_terminal", "search_lines", "release_lines", "stats_lines",
+           "ingest_summary_lines", "histogram_lines", "sources_lines", "alerts_lines"]
 
 # C0 and C1 controls and DEL, except tab and newline which layout needs
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -22,6 +26,18 @@ _BAR_WIDTH = 30
 
 def printable(text: Any) -> str:
     return _CONTROL.sub("", "" if text is None else str(text))
+
+
+def stderr_is_terminal() -> bool:
+    """Whether progress display belongs on stderr (not under cron, systemd or a pipe)."""
+    return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def moment(text: str | None, *, never: str = "never") -> str:
+    """An ISO 8601 time from the state as people read it: "2025-04-16 06:00:03 UTC" (no microseconds)."""
+    if not text:
+        return never
+    return datetime.fromisoformat(text).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _place(dateline: Mapping[str, Any] | None) -> str:
@@ -126,11 +142,18 @@ def stats_lines(stats: Mapping[str, Any]) -> Iterator[str]:
         yield f"{key}: {shown or 'none'}"
     last = stats.get("last_run")
     if last:
-        yield f"last run: finished {last.get('finished') or '-'}, {last.get('outcome') or 'unknown'}"
+        yield f"last run: finished {moment(last.get('finished'), never='-')}, {_RUN_ENDINGS.get(last.get('outcome'), last.get('outcome'))}"
+    else:
+        yield "last run: none yet"
 
 
-def ingest_summary_lines(report: Mapping[str, Any]) -> Iterator[str]:
-    """One line per source, for stderr after a run."""
+# how `runs.outcome` in the state reads in `wiredesk stats`
+_RUN_ENDINGS = {"ok": "ok", "failures": "with failing sources (see `wiredesk sources`)",
+                "abandoned": "stopped before the end", "interrupted": "killed or crashed"}
+
+
+def ingest_summary_lines(report: Mapping[str, Any], *, stopped: bool = False) -> Iterator[str]:
+    """One line per source, then the alerts that fired, for stderr after a run."""
     for name, s in report["sources"].items():
         yield (f"{printable(name)}: {s['new']} new, {s['updated']} updated, {s['unchanged']} unchanged, "
                f"{s['skipped']} skipped, {s['failed']} failed")
@@ -138,4 +161,38 @@ def ingest_summary_lines(report: Mapping[str, Any]) -> Iterator[str]:
             yield f"  {printable(error['reason'])}: {printable(error['url'])}"
         if len(s["errors"]) > 5:
             yield f"  ... and {len(s['errors']) - 5} more (see --json)"
-    yield f"indexed {report['indexed']} release{'s' if report['indexed'] != 1 else ''}"
+    for name, ids in (report.get("alerts") or {}).items():
+        if ids:
+            yield f"alert {printable(name)}: {len(ids)} new release{'s' if len(ids) != 1 else ''}: {', '.join(ids)}"
+    ending = " (stopped early; the rest is fetched next time)" if stopped else ""
+    yield f"indexed {report['indexed']} release{'s' if report['indexed'] != 1 else ''}{ending}"
+
+
+def sources_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """`wiredesk sources` for people: a heading per source, then its last run, schedule and last error."""
+    for row in rows:
+        flag = "" if row["enabled"] else " (disabled)"
+        yield click.style(printable(row["name"]), bold=True) + f" [{row['kind']}]{flag}"
+        if not row["enabled"]:
+            due = "disabled"
+        elif not row["next_due"] or datetime.fromisoformat(row["next_due"]) <= datetime.now(timezone.utc):
+            due = "due now"
+        else:
+            due = f"next due {moment(row['next_due'])}"
+        failures = row["failures"]
+        yield (f"  last run {moment(row['last_run'])}, last success {moment(row['last_success'])}, "
+               f"{row['new_last_run']} new, {failures} failure{'s' if failures != 1 else ''} in a row, {due}")
+        if row["last_error"]:
+            yield f"  last error: {printable(row['last_error'])}"
+
+
+def alerts_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """`wiredesk alerts list` for people."""
+    shown = False
+    for row in rows:
+        shown = True
+        filters = "".join(f" --filter {printable(f)}" for f in row["filters"])
+        yield click.style(printable(row["name"]), bold=True) + f": {printable(row['query'])!r}{filters}"
+        yield f"  fired for {row['fired']} release{'s' if row['fired'] != 1 else ''}, last {moment(row['last_fired'])}"
+    if not shown:
+        yield "No alerts saved (add one with `wiredesk alerts add NAME QUERY`)."

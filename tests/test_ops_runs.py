@@ -1,0 +1,93 @@
+"""One-shot runs as cron and systemd start them: the run lock between real processes, the JSON-lines log,
+and which sources a run picks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from opssite import call, environment, feed, publish, start, wait_for, write_config
+from siteserver import Reply, Site
+
+from wiredesk.cli import cli
+
+PAGES = 10
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    with Site() as site:
+        yield site
+
+
+def test_a_second_run_exits_1_at_once_and_wait_queues_it_behind(site: Site, tmp_path: Path, wiredesk_bin: str) -> None:
+    links = publish(site, range(PAGES), delay=0.2, prefix="/slow")
+    site.route("/slow/gone.html", Reply(404, b"gone"))
+    site.route("/slow/index.html", Reply(200, b"<html><body><ul><li><a href='/'>home</a></li></ul></body></html>"))
+    extra = [site.url("/slow/gone.html"), site.url("/slow/index.html")]
+    site.route("/slow/feed.xml", Reply(200, feed(links + extra), {"Content-Type": "application/rss+xml"}))
+    config = write_config(tmp_path, ("slow", site.url("/slow/feed.xml")))
+
+    first = start(wiredesk_bin, config, "ingest", "--json", "--log-json")
+    wait_for(lambda: site.seen("/slow/feed.xml"))  # the first run holds the lock from its start
+    began = time.monotonic()
+    second = call(wiredesk_bin, config, "ingest", "--json")
+    assert time.monotonic() - began < 5
+    assert second.returncode == 1 and second.stdout == ""
+    assert second.stderr == f"Error: another wiredesk run holds the lock (pid {first.pid}, {config.parent / 'home' / 'run.lock'})\n"
+
+    waiting = start(wiredesk_bin, config, "ingest", "--json", "--wait", "60")
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert waiting.poll() is None, "the waiting run must not start before the first one ends"
+    queued_out, queued_err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, queued_err
+
+    # stdout holds exactly the --json object; stderr only JSON lines
+    report = json.loads(out)
+    assert out.count("\n") == 1
+    assert report["sources"]["slow"]["new"] == PAGES and report["indexed"] == PAGES
+    events = [json.loads(line) for line in err.splitlines()]
+    pages = [e for e in events if e["event"] not in ("source", "run")]
+    assert sorted(e["url"] for e in pages) == sorted(links + extra), "one event per page"
+    assert {e["event"] for e in pages} == {"indexed", "failed", "skipped"}
+    assert all(e.get("change") == "new" for e in pages if e["event"] == "indexed")
+    assert all(e["reason"] for e in pages if e["event"] in ("failed", "skipped"))
+    assert [e["event"] for e in events[-2:]] == ["source", "run"]
+    assert events[-2] == {"time": events[-2]["time"], "event": "source", "source": "slow", "new": PAGES, "updated": 0,
+                          "unchanged": 0, "skipped": 1, "failed": 1}
+    assert events[-1]["outcome"] == "finished" and events[-1]["indexed"] == PAGES
+
+    # the queued run started after the first had indexed everything
+    queued = json.loads(queued_out)["sources"]["slow"]
+    assert (queued["new"], queued["unchanged"], queued["skipped"], queued["failed"]) == (0, PAGES, 1, 1)
+
+
+def test_only_due_sources_run_unless_all_or_source(site: Site, tmp_path: Path) -> None:
+    publish(site, [1], prefix="/hourly")
+    publish(site, [2], prefix="/always")
+    config = write_config(tmp_path, ("always", site.url("/always/feed.xml")))
+    config.write_text(config.read_text() + f'\n[[sources]]\nname = "hourly"\nkind = "feed"\nurl = "{site.url("/hourly/feed.xml")}"\n'
+                      'every = "1h"\n\n[[sources]]\nname = "off"\nkind = "feed"\nurl = "http://127.0.0.1:9/"\nenabled = false\n')
+
+    def ran(*args: str) -> set[str]:
+        result = CliRunner().invoke(cli, ["--config", str(config), "ingest", "--json", *args])
+        assert result.exit_code == 0, result.stderr
+        return set(json.loads(result.stdout)["sources"])
+
+    assert ran() == {"always", "hourly"}
+    assert ran() == {"always"}  # hourly is not due again for an hour
+    assert ran("--all") == {"always", "hourly"}
+    assert ran("--source", "hourly") == {"hourly"}
+    result = CliRunner().invoke(cli, ["--config", str(config), "ingest", "--watch", "--all"])
+    assert result.exit_code == 2 and "--watch" in result.stderr
+
+
+def test_ingest_help_shows_examples_and_exit_codes(wiredesk_bin: str) -> None:
+    shown = subprocess.run([wiredesk_bin, "ingest", "--help"], capture_output=True, text=True, env=environment())
+    assert "wiredesk ingest --wait 300 --log-json" in shown.stdout and "Exit 0 when" in shown.stdout

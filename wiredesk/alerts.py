@@ -1,0 +1,179 @@
+"""Alerts: saved searches that report each release new in an ingest run, once.
+
+An alert is a query plus filters, kept in the state database (tables `alerts` and `alert_fired`, declared
+with the others in `ingest.state`). After each index commit of an ingest run, `Alerts.check` matches the
+releases that commit made new against every alert, through `search.run` with an `id` filter, so an alert
+means exactly what `wiredesk search QUERY --filter ...` means. A match is recorded in `alert_fired` first
+and delivered after: appended to `home/alerts/NAME.jsonl` and, when `[alerts] command` is set, piped to
+that command as JSON. Recording first means a kill between the two loses a delivery rather than repeating
+it: an alert never fires twice for one release.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sqlite3
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import Config
+from .errors import NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from index import Index
+
+__all__ = ["Alert", "Alerts", "add_alert", "list_alerts", "remove_alert", "COMMAND_TIMEOUT"]
+
+log = logging.getLogger("wiredesk.alerts")
+
+COMMAND_TIMEOUT = 30.0  # seconds the alert command may take per release before it is killed and logged
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # also the name of its file under home/alerts
+
+
+@dataclass(frozen=True)
+class Alert:
+    name: str
+    query: str
+    filters: tuple[tuple[str, str], ...] = ()
+
+    def request(self, release_id: str | None = None) -> Any:  # -> search.SearchRequest
+        from search import SearchRequest
+
+        filters = self.filters + ((("id", release_id),) if release_id is not None else ())
+        return SearchRequest(query=self.query, filters=filters, limit=1)
+
+
+def _open(config: Config) -> sqlite3.Connection:
+    from ingest import open_state
+
+    return open_state(config.storage.state_db)
+
+
+def add_alert(config: Config, name: str, query: str, filters: Sequence[tuple[str, str]]) -> None:
+    """Save an alert. UsageError for a bad name, an empty alert or a name in use; QueryError for a bad query."""
+    import search
+    from index import open_index
+    from ingest.state import iso, transaction
+
+    if not _NAME.fullmatch(name):
+        raise UsageError(f"alert name {name!r}: use letters, digits, '_', '.' and '-' (at most 64, first a letter or digit)")
+    if not query.strip() and not filters:
+        raise UsageError("an alert needs a QUERY or at least one --filter")
+    with open_index(config.storage.index_root, create=False) as index:
+        search.run(index, Alert(name, query, tuple(filters)).request())  # raises QueryError for a bad query or filter
+    conn = _open(config)
+    try:
+        with transaction(conn):
+            if conn.execute("SELECT 1 FROM alerts WHERE name = ?", (name,)).fetchone():
+                raise UsageError(f"an alert named {name!r} exists; `wiredesk alerts remove {name}` first")
+            conn.execute("INSERT INTO alerts (name, query, filters, created) VALUES (?, ?, ?, ?)",
+                         (name, query, json.dumps([list(f) for f in filters]), iso(datetime.now(timezone.utc))))
+    finally:
+        conn.close()
+
+
+def list_alerts(config: Config) -> list[dict[str, Any]]:
+    """Every alert: {"name", "query", "filters": ["FIELD=VALUE", ...], "created", "fired", "last_fired"}."""
+    if not config.storage.state_db.exists():
+        return []
+    conn = _open(config)
+    try:
+        rows = conn.execute("SELECT a.name, a.query, a.filters, a.created, COUNT(f.release) AS fired, "
+                            "MAX(f.fired) AS last_fired FROM alerts a LEFT JOIN alert_fired f ON f.alert = a.name "
+                            "GROUP BY a.name ORDER BY a.name").fetchall()
+    finally:
+        conn.close()
+    return [{"name": r["name"], "query": r["query"], "filters": [f"{k}={v}" for k, v in json.loads(r["filters"])],
+             "created": r["created"], "fired": r["fired"], "last_fired": r["last_fired"]} for r in rows]
+
+
+def remove_alert(config: Config, name: str) -> None:
+    """Forget an alert and the releases it fired for (its file stays). NotFoundError for an unknown name."""
+    from ingest.state import transaction
+
+    conn = _open(config)
+    try:
+        with transaction(conn):
+            if conn.execute("DELETE FROM alerts WHERE name = ?", (name,)).rowcount == 0:
+                raise NotFoundError(f"no alert named {name!r} (see `wiredesk alerts list`)")
+            conn.execute("DELETE FROM alert_fired WHERE alert = ?", (name,))
+    finally:
+        conn.close()
+
+
+class Alerts:
+    """The saved alerts during one ingest run; `fired` collects {name: [release ids]} as they fire."""
+
+    def __init__(self, config: Config, alerts: Sequence[Alert]) -> None:
+        self.config = config
+        self.alerts = tuple(alerts)
+        self.fired: dict[str, list[str]] = {a.name: [] for a in self.alerts}
+
+    @classmethod
+    def saved(cls, config: Config) -> Alerts | None:
+        """The alerts saved in the state database, or None when there are none."""
+        if not config.storage.state_db.exists():
+            return None
+        conn = _open(config)
+        try:
+            rows = conn.execute("SELECT name, query, filters FROM alerts ORDER BY name").fetchall()
+        finally:
+            conn.close()
+        if not rows:
+            return None
+        return cls(config, [Alert(r["name"], r["query"], tuple((k, v) for k, v in json.loads(r["filters"]))) for r in rows])
+
+    def check(self, index: Index, new_ids: Sequence[str]) -> None:
+        """Fire every alert that matches one of `new_ids` (releases the index has just committed)."""
+        import search
+        from ingest.state import iso, transaction
+
+        if not new_ids:
+            return
+        matches = [(alert, rid) for alert in self.alerts for rid in new_ids
+                   if search.run(index, alert.request(rid)).total]
+        if not matches:
+            return
+        now = iso(datetime.now(timezone.utc))
+        conn = _open(self.config)
+        try:
+            with transaction(conn):
+                fresh = [(alert, rid) for alert, rid in matches
+                         if conn.execute("INSERT OR IGNORE INTO alert_fired (alert, release, fired) VALUES (?, ?, ?)",
+                                         (alert.name, rid, now)).rowcount]
+        finally:
+            conn.close()
+        for alert, rid in fresh:
+            release = index.get(rid)
+            if release is not None:
+                self.fired[alert.name].append(rid)
+                self._deliver(alert.name, json.dumps(release.to_dict(), ensure_ascii=False))
+
+    def _deliver(self, name: str, line: str) -> None:
+        folder: Path = self.config.storage.home / "alerts"
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / f"{name}.jsonl", "a", encoding="utf-8") as out:
+            out.write(line + "\n")
+        command = self.config.alerts.command
+        if not command:
+            return
+        # the command's output is captured, so it never mixes into `ingest --json` or the JSON-lines log
+        try:
+            done = subprocess.run(["/bin/sh", "-c", command], input=line, capture_output=True, text=True,
+                                  timeout=COMMAND_TIMEOUT, env={**os.environ, "WIREDESK_ALERT": name})
+        except subprocess.TimeoutExpired:
+            log.warning("alert %s: command timed out after %g s", name, COMMAND_TIMEOUT)
+            return
+        except OSError as exc:
+            log.warning("alert %s: command could not start: %s", name, exc)
+            return
+        if done.returncode != 0:
+            detail = " ".join(done.stderr.split())[-300:]
+            log.warning("alert %s: command exited %d%s", name, done.returncode, f": {detail}" if detail else "")
