@@ -91,3 +91,37 @@ def test_only_due_sources_run_unless_all_or_source(site: Site, tmp_path: Path) -
 def test_ingest_help_shows_examples_and_exit_codes(wiredesk_bin: str) -> None:
     shown = subprocess.run([wiredesk_bin, "ingest", "--help"], capture_output=True, text=True, env=environment())
     assert "wiredesk ingest --wait 300 --log-json" in shown.stdout and "Exit 0 when" in shown.stdout
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_extraction_workers_exit_when_the_run_is_killed(site: Site, tmp_path: Path, wiredesk_bin: str) -> None:
+    """Under cron nobody kills the process group: a run killed alone must not leave idle workers behind."""
+    publish(site, range(30), delay=0.3, prefix="/orphans")
+    config = write_config(tmp_path, ("orphans", site.url("/orphans/feed.xml")))
+    run = start(wiredesk_bin, config, "ingest")
+    wait_for(lambda: len(_children(run.pid)) >= 2, timeout=30)
+    workers = _children(run.pid)
+    run.kill()
+    run.wait(timeout=10)
+    wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=10)
