@@ -1,0 +1,163 @@
+"""`python -m bench [COMMAND ...]`: run benchmarks, print the table, write --json (and RESULTS.md on request).
+
+    python -m bench all                                   everything at 10k (ingestion after the first size)
+    python -m bench search --sizes 10000,100000 --results search latency at both sizes, into RESULTS.md
+    python -m bench ingest fetch                          the loopback ingestion benchmarks only
+
+Corpora, indexes and the FTS5 baseline are built under --out once and reused; `import` always builds
+a fresh index (it is what it measures). `search` and `cli` reuse the index unless index/'s
+SCHEMA_VERSION changed since it was built, or `--fresh` is given (do so after any change to index/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import fts5, report
+from .corpus import Corpus, describe, write_corpus
+from .importing import home_for, import_corpus, index_is_current
+from .measure import machine
+
+COMMANDS = ("corpus", "import", "search", "cli", "fetch", "ingest")
+SIZE_COMMANDS = ("corpus", "import", "search", "cli")
+HERE = Path(__file__).resolve().parent
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("commands", nargs="+", choices=("all", *COMMANDS), metavar="COMMAND",
+                        help="all, or any of: " + ", ".join(COMMANDS))
+    parser.add_argument("--sizes", default="10000", help="corpus sizes, comma-separated (default: 10000)")
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="work folder (default: bench/out/)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--results", action="store_true",
+                        help="merge the figures into OUT/results.json and rewrite the figures block of bench/RESULTS.md")
+    parser.add_argument("--seed", type=int, default=7, help="corpus and query seed (default: 7)")
+    parser.add_argument("--pages", type=int, default=2000, help="pages on the loopback site (default: 2000)")
+    parser.add_argument("--stage-pages", type=int, default=400, help="pages for the stage-alone timings (default: 400)")
+    parser.add_argument("--runs", type=int, default=15, help="runs per CLI start timing (default: 15)")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the index even where one exists")
+    parser.add_argument("--shared", action="store_true", help="note that the cores were shared with other work")
+    args = parser.parse_args(argv)
+    args.commands = COMMANDS if "all" in args.commands else tuple(c for c in COMMANDS if c in args.commands)
+    args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    return args
+
+
+def _say(text: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
+
+
+def _size_sections(args: argparse.Namespace, size: int) -> dict[str, Any]:
+    from .latency import batch_latency, search_latency
+    from .queries import query_mix
+    from .startup import cli_start
+
+    found: dict[str, Any] = {}
+    _say(f"corpus {size}")
+    corpus = write_corpus(args.out, size, seed=args.seed)
+    if "corpus" in args.commands:
+        found["corpus"] = describe(corpus)
+    home = home_for(args.out, size, args.seed)
+    needs_index = "search" in args.commands or "cli" in args.commands
+    if "import" in args.commands or (needs_index and (args.fresh or not index_is_current(home))):
+        _say(f"import {size}")
+        found["import"] = import_corpus(corpus, home, size=size)
+    config = home / "config.toml"
+    queries = query_mix(Corpus(args.seed).vocabulary, seed=args.seed)
+    if "search" in args.commands:
+        _say(f"FTS5 baseline {size}")
+        db = args.out / f"fts5-{corpus.stem.removeprefix('corpus-')}.sqlite"
+        found["fts5_build"] = fts5.build(corpus, db)
+        _say(f"search latency {size}")
+        found["search"], totals = search_latency(home / "index", db, queries)
+        found["batch"] = batch_latency(config, queries, args.out, expected=totals)
+    if "cli" in args.commands:
+        _say(f"CLI start {size}")
+        query = next(q.text for q in queries if q.kind == "keywords" and len(q.words) == 2)
+        found["cli"] = cli_start(config, query, runs=args.runs)
+    return found
+
+
+def _ingest_sections(args: argparse.Namespace) -> dict[str, Any]:
+    from .ingestion import fetch_stage, ingest_e2e, stages_alone
+    from .server import Site
+
+    corpus = Corpus(args.seed)
+    found: dict[str, Any] = {}
+    with Site([corpus.release(i) for i in range(args.pages)]) as site:
+        if "fetch" in args.commands:
+            _say("fetch stage alone")
+            found["fetch"] = fetch_stage(site)
+        if "ingest" in args.commands:
+            _say("end-to-end ingest")
+            found["e2e"] = ingest_e2e(site, args.out)
+            _say("stages alone")
+            found["stages"] = stages_alone(site, args.out, pages=args.stage_pages)
+    return found
+
+
+def _merge(path: Path, results: dict[str, Any]) -> dict[str, Any]:
+    """The figures of earlier runs with this run's sections laid over them; `taken` names each one's run."""
+    merged = json.loads(path.read_text()) if path.exists() else {"runs": [], "sizes": {}, "ingest": {}, "taken": {}}
+    run_id = len(merged["runs"])
+    merged["runs"].append({key: results[key] for key in ("date", "command", "machine", "shared")})
+    for size, sections in results["sizes"].items():
+        for name, figures in sections.items():
+            merged["sizes"].setdefault(size, {})[name] = figures
+            merged["taken"][f"{size}/{name}"] = run_id
+    for name, figures in results["ingest"].items():
+        merged["ingest"][name] = figures
+        merged["taken"][f"ingest/{name}"] = run_id
+    merged["machine"] = results["machine"]
+    return merged
+
+
+def _fetch_child(argv: list[str]) -> None:
+    from .ingestion import fetch_child
+
+    parser = argparse.ArgumentParser(prog="python -m bench fetch-child")
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--pages", type=int, required=True)
+    parser.add_argument("--fetch", default="{}", help="[fetch] keys as a JSON object")
+    args = parser.parse_args(argv)
+    print(json.dumps(fetch_child(args.base, args.pages, json.loads(args.fetch))))
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["fetch-child"]:  # internal: the fetch stage in a process of its own, for its memory
+        _fetch_child(argv[1:])
+        return
+    args = _arguments(argv)
+    results: dict[str, Any] = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": "python -m bench " + shlex.join(argv),
+        "machine": machine(),
+        "shared": args.shared,
+        "sizes": {},
+        "ingest": {},
+    }
+    for number, size in enumerate(sorted(args.sizes)):
+        if any(c in args.commands for c in SIZE_COMMANDS):
+            results["sizes"][str(size)] = _size_sections(args, size)
+        if number == 0 and ("fetch" in args.commands or "ingest" in args.commands):
+            # after the smallest size, so a long large-size run comes last
+            results["ingest"] = _ingest_sections(args)
+    print(report.table(report.rows(results)))
+    if args.json:
+        report.write_json(args.json, results)
+    if args.results:
+        merged = _merge(args.out / "results.json", results)
+        report.write_json(args.out / "results.json", merged)
+        report.update_results(HERE / "RESULTS.md", merged)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
