@@ -89,12 +89,15 @@ def _refuse_binary(body: bytes, content_type: str) -> None:
         raise Skip("binary body (NUL bytes)")
 
 
+# control characters other than tab, newline, form feed and carriage return, and the replacement character
+_NON_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def _mostly_control(text: str) -> bool:
     sample = text[:8192]
     if not sample:
         return False
-    control = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
-    return control / len(sample) > 0.1
+    return len(_NON_TEXT.findall(sample)) / len(sample) > 0.1
 
 
 def decode_html(body: bytes, content_type: str = "") -> str:
