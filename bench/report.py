@@ -80,8 +80,10 @@ def rows(results: dict[str, Any]) -> list[Row]:
                         f"{fts['docs_per_s']:g}; {fts['bytes_per_doc']:,.0f}", "", ""))
         if "cli" in figures:
             search, helps = figures["cli"]["search"]["median_ms"], figures["cli"]["help"]["median_ms"]
+            at_10k = int(size) <= 10_000  # the target is set on the 10k index
             out += [
-                ("`wiredesk search QUERY --json` median wall (ms)", label, f"{search:g}", "≤ 250", _met(search <= 250)),
+                ("`wiredesk search QUERY --json` median wall (ms)", label, f"{search:g}", "≤ 250" if at_10k else "",
+                 _met(search <= 250) if at_10k else ""),
                 ("`wiredesk --help` median wall (ms)", "", f"{helps:g}", "≤ 150", _met(helps <= 150)),
             ]
     ingest = results.get("ingest", {})
