@@ -5,6 +5,9 @@ module adds what it misses: per-source CSS rules, article bodies split into sibl
 related links, the headline repeated at the top, and trailing wire and site boilerplate (copyright lines,
 "View source version", PIB's `*****` and release ids), while a press release's About and contact sections
 stay. Scripts are never run: the page is only parsed.
+
+A little over 400 lines: what is cut before the generic extractor runs (furniture, link boxes) and what is
+trimmed from its output share thresholds, and reading them side by side is what keeps the two in step.
 """
 
 from __future__ import annotations
@@ -30,6 +33,13 @@ _NO_RULES = ExtractRules()
 
 # Block elements of a page: each one found under a CSS-rule body becomes a paragraph.
 _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr", "dd", "dt")
+
+# A list is a box of links (menu, related stories) when link text makes up more than this share of its
+# items' text on average; the generic extractor's output is filtered by the same share.
+_LINK_LIST_SHARE = 0.6
+_MIN_LINK_LIST = 3  # items: before extraction, two links side by side may still be the story's
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_MAX_LIST_HEADING = 40  # characters: "Related stories", "More from the desk"
 
 # A class token naming the article's text container; only such containers are merged when split in chunks.
 _BODY_CLASS = re.compile(r"(body|content|article|story|text|entry|post)", re.I)
@@ -168,7 +178,7 @@ def _find_headline(tree: lxml_html.HtmlElement, rules: ExtractRules) -> str:
         return _SITE_SUFFIX.sub("", social).strip()
     # without og:title, a headline marked up as such (hAtom, schema.org microdata) beats a <title> that
     # often names only the site ("News from The Associated Press")
-    for node in tree.xpath("//*[@itemprop='headline']|//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')]")[:3]:
+    for node in tree.xpath("//*[@itemprop='headline']|//*[@class][contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')]")[:3]:
         text = _squash(node.text_content())
         if 10 < len(text) < 300:
             return text
@@ -177,12 +187,14 @@ def _find_headline(tree: lxml_html.HtmlElement, rules: ExtractRules) -> str:
     return h1s[0] if h1s else ""
 
 
-def _chrome_tokens(element: lxml_html.HtmlElement) -> set[str]:
-    raw = f"{element.get('class', '')} {element.get('id', '')}"
+@lru_cache(maxsize=4096)
+def _names_chrome(raw: str) -> bool:
+    """Whether a `class id` string names page furniture. Cached: a page repeats the same few class strings
+    on thousands of elements."""
     tokens = {t.lower() for t in _TOKEN_SPLIT.split(raw) if t}
     # also each dash-separated part, and adjacent pairs ("most-popular" and "most", "popular")
     parts = {p for t in tokens for p in t.split("-") if p}
-    return tokens | parts
+    return bool((tokens | parts) & _CHROME_WORDS)
 
 
 def _drop_chrome(tree: lxml_html.HtmlElement) -> None:
@@ -192,7 +204,7 @@ def _drop_chrome(tree: lxml_html.HtmlElement) -> None:
     for element in tree.iter("div", "section", "aside", "ul", "ol", "form", "span", "p", "figure", "nav", "footer"):
         if element.get("class") is None and element.get("id") is None:
             continue
-        if not (_chrome_tokens(element) & _CHROME_WORDS):
+        if not _names_chrome(f"{element.get('class', '')} {element.get('id', '')}"):
             continue
         prose = sum(len(p.text_content()) for p in element.iter("p"))
         # a wrapper whose class mentions "share" may still wrap the story itself
@@ -200,6 +212,34 @@ def _drop_chrome(tree: lxml_html.HtmlElement) -> None:
             continue
         doomed.append(element)
     for element in doomed:
+        _drop(element)
+
+
+def _visible_chars(element: lxml_html.HtmlElement) -> int:
+    """Characters of text, whitespace aside: indentation between tags is not text."""
+    return len("".join(element.text_content().split()))
+
+
+def _drop_link_lists(tree: lxml_html.HtmlElement) -> None:
+    """Remove lists whose items are mostly link text (menus, "related" and "more from" boxes), with a short
+    heading right above one. They are never the story, and on a news page they are most of its text, which
+    sends the generic extractor into its slow fallbacks (its recall retry runs when the extracted text is a
+    small share of the page's)."""
+    doomed: list[lxml_html.HtmlElement] = []
+    for element in tree.iter("ul", "ol"):
+        items = list(element.iterchildren("li"))
+        if len(items) < _MIN_LINK_LIST or any(a in doomed for a in element.iterancestors("ul", "ol")):
+            continue
+        shares = []
+        for item in items:
+            text = _visible_chars(item)
+            shares.append(sum(_visible_chars(a) for a in item.iter("a")) / text if text else 1.0)
+        if sum(shares) / len(shares) > _LINK_LIST_SHARE:
+            doomed.append(element)
+    for element in doomed:
+        heading = element.getprevious()
+        if heading is not None and heading.tag in _HEADINGS and len(_squash(heading.text_content())) < _MAX_LIST_HEADING:
+            _drop(heading)
         _drop(element)
 
 
@@ -260,7 +300,7 @@ def _generic_paragraphs(tree: lxml_html.HtmlElement, url: str) -> list[str]:
         if block.tag == "list":
             items = [item for item in block.iter("item") if _squash(" ".join(item.itertext()))]
             # a list of links is a "related stories" box, not part of the story
-            if len(items) >= 2 and sum(_link_share(i) for i in items) / len(items) > 0.6:
+            if len(items) >= 2 and sum(_link_share(i) for i in items) / len(items) > _LINK_LIST_SHARE:
                 continue
             paragraphs.extend(_squash(" ".join(i.itertext())) for i in items)
         else:
@@ -356,6 +396,7 @@ def clean_tree(tree: lxml_html.HtmlElement, *, url: str = "", rules: ExtractRule
     generic = not paragraphs
     if generic:
         _drop_chrome(tree)
+        _drop_link_lists(tree)
         _merge_split_bodies(tree)
         page = _page_paragraphs(tree)
         paragraphs = _generic_paragraphs(tree, url)

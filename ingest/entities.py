@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .gazetteer import known_places, norm
 
@@ -207,15 +208,20 @@ def _merge_variants(names: Counter[str]) -> Counter[str]:
     return merged
 
 
+@lru_cache(maxsize=8192)
+def _known_place(name: str) -> str | None:
+    """The place a run of words names. Cached: the same capitalised runs recur across a wire's releases."""
+    return known_places().get(norm(name))
+
+
 def _places(text: str) -> Counter[str]:
-    table = known_places()
     counts: Counter[str] = Counter()
     for match in re.finditer(r"\b[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,2}", text):
         words = match.group(0).split()
         # the longest known name inside the capitalised run: "New Delhi" before "Delhi"
         for size in range(len(words), 0, -1):
             for start in range(len(words) - size + 1):
-                name = table.get(norm(" ".join(words[start:start + size])))
+                name = _known_place(" ".join(words[start:start + size]))
                 if name:
                     counts[name] += 1
                     break

@@ -35,7 +35,7 @@ __all__ = ["extract"]
 
 _MIN_WORDS = 25  # fewer words than this is a stub, a listing or an error page, not a release
 _MAX_CATEGORIES = 20
-_BYLINE_NODES = "//*[contains(@class,'byline') or contains(@class,'author') or contains(@class,'source')]"
+_BYLINE_NODES = "//*[@class][contains(@class,'byline') or contains(@class,'author') or contains(@class,'source')]"
 _TEXT_NODES = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 _MAX_STAMP_LINE = 120  # characters: a stamp line, not a paragraph that happens to mention a time
@@ -82,6 +82,10 @@ def _signals(tree: HtmlElement, meta: PageMeta) -> _Signals:
 
 def _posted_text(tree: HtmlElement) -> str:
     """The element text holding a `Posted On` line (its date may sit in a child `<time>`); "" when none."""
+    body = tree.find("body")
+    # one pass over the page's text in C rules out most pages before the per-node search below
+    if body is None or "posted" not in body.text_content().casefold():
+        return ""
     for text in tree.xpath("//body//text()[contains(translate(., 'POSTED', 'posted'), 'posted')]")[:5]:
         element = text.getparent()
         for _ in range(2):

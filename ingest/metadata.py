@@ -115,9 +115,10 @@ def read_metadata(tree: lxml_html.HtmlElement, *, url: str = "") -> PageMeta:
         value = (node.get("datetime") or node.get("content") or "").strip()
         if value:
             published.append(value)
-    # hAtom microformats: `<div class="published" title="2016-06-13T1603Z">`
+    # hAtom microformats: `<div class="published" title="2016-06-13T1603Z">`; the cheap @title test goes
+    # first, so the string functions run on the few elements that have one
     for kind, found in (("published", published), ("updated", updated)):
-        for node in tree.xpath(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {kind} ')][@title]")[:3]:
+        for node in tree.xpath(f"//*[@title][contains(concat(' ', normalize-space(@class), ' '), ' {kind} ')]")[:3]:
             found.append(node.get("title", "").strip())
     authors = [n for o in articles for n in _names(o.get("author"))] + _meta_values(tree, _AUTHOR_META)
     publishers = [n for o in articles for n in _names(o.get("publisher")) + _names(o.get("sourceOrganization"))]

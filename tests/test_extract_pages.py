@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.clean import clean
+from ingest.clean import _drop_link_lists, clean, parse_html
 from ingest.extract import extract
 from ingest.page import RawPage
 from wiredesk.config import ExtractRules, SourceConfig
@@ -92,6 +92,19 @@ def test_header_lines_language_bar_and_disclaimer_are_cut():
     cleaned = clean(html)
     assert cleaned.paragraphs[0].startswith("The ministry said part 0")
     assert all("syndicated" not in p and p != "Hindi" for p in cleaned.paragraphs)
+
+
+def test_link_boxes_and_their_headings_are_cut_but_the_story_lists_stay():
+    related = "".join(f'<li><a href="/news/{n}.html">Minister opens rail line {n} in the east</a></li>' for n in range(5))
+    steps = "".join(f'<li>Step {n}: the board reviews the costs of phase {n} with the <a href="/r">regulator</a> first.</li>'
+                    for n in range(3))
+    html = f"""<html><head><title>Ministry approves plan</title></head><body><article><h1>Ministry approves plan</h1>
+    {PROSE}<ul>{steps}</ul></article><div><h3>More from the desk</h3><ul>{related}</ul></div></body></html>"""
+    assert not any("rail line" in p or p == "More from the desk" for p in clean(html).paragraphs)
+    # cut before the generic extractor runs: only the box of links goes, the list of steps stays
+    tree = parse_html(html)
+    _drop_link_lists(tree)
+    assert "Step 2" in tree.text_content() and "rail line" not in tree.text_content()
 
 
 def test_dropped_dateline_paragraph_is_recovered():
