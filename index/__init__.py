@@ -5,6 +5,10 @@ The writing side (writer, clusters, rebuild) is imported on first use, so that a
 
 from typing import Any
 
+from .whooshload import load
+
+load()  # before any Whoosh module: see whooshload
+
 from .handle import Index, open_index
 from .schema import FACET_FIELDS, SCHEMA_VERSION
 

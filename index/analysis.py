@@ -9,6 +9,7 @@ function serves indexing, query parsing and snippets, so the three always agree 
 from __future__ import annotations
 
 import re
+import struct
 import unicodedata
 from collections import Counter, defaultdict
 from typing import Iterator
@@ -27,6 +28,11 @@ __all__ = ["STOP_WORDS", "term", "terms", "spans", "value_key", "TextAnalyzer",
 _WORD_CHARS = r"[\w\u0900-\u0963\u0966-\u0dff]"
 _LETTER = r"[^\W\d_]"
 _WORD = re.compile(rf"(?<![\w.]){_LETTER}(?:\.{_LETTER})+(?![\w])|{_WORD_CHARS}+")
+# Most texts hold no abbreviation, and without one `_WORD` finds exactly the runs of word characters, which
+# a plain pattern finds in half the time. This one is a quick necessary condition for an abbreviation: a
+# letter, not after a word character or a dot, then a dot and a letter.
+_PLAIN_WORD = re.compile(rf"{_WORD_CHARS}+")
+_MAYBE_ABBREVIATION = re.compile(rf"\.(?<=(?<![\w.]){_LETTER}\.){_LETTER}")
 
 # Short and conservative: words that carry no topic in news prose. "us" and "new" stay (U.S., New Delhi).
 # The remnants of split contractions and possessives ('s, n't, 'll, 're, 've, 'd, 'm) carry nothing either.
@@ -43,7 +49,6 @@ _stemmer = Stemmer.Stemmer("english")
 # long-lived process indexing junk (hashes, numbers) cannot grow it without limit.
 _CACHE: dict[str, str | None] = {}
 _CACHE_LIMIT = 500_000
-_RECENT: dict[str, list[str]] = {}
 
 
 def _fold(word: str) -> str:
@@ -74,27 +79,21 @@ def term(raw: str) -> str | None:
         return result
 
 
-def terms(text: str) -> list[str]:
-    """The index terms of a text, in order, stop words left out (adjacency counts only kept words).
+def _words(text: str) -> list[str]:
+    return (_WORD if _MAYBE_ABBREVIATION.search(text) else _PLAIN_WORD).findall(text)
 
-    The last few results are kept: indexing asks for the same body for its postings and its cluster
-    signature.
-    """
-    found = _RECENT.get(text)
-    if found is not None:
-        return found
+
+def terms(text: str) -> list[str]:
+    """The index terms of a text, in order, stop words left out (adjacency counts only kept words)."""
     cache = _CACHE
     out = []
     append = out.append
-    for raw in _WORD.findall(text):
+    for raw in _words(text):
         t = cache.get(raw, "")
         if t == "":
             t = term(raw)
         if t is not None:
             append(t)
-    if len(_RECENT) >= 8:
-        _RECENT.clear()
-    _RECENT[text] = out
     return out
 
 
@@ -130,6 +129,10 @@ class PositionsFormat(formats.Positions):
     A value may be a pair (lead, text): positions and length come from the text, and a word of the lead
     weighs LEAD_WEIGHT more, the way a headline-first news story puts its subject in the first paragraph.
     One field with weighted postings costs half the postings of a separate lead field.
+
+    A posting's value is its positions as little-endian uint32s, not W3's pickled deltas: the bulk writer
+    cuts every value of a segment out of one numpy buffer, where a pickle per posting would cost more than
+    the rest of the build. Whoosh (2.7.5) reads values only through `decode_*` below.
     """
 
     def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
@@ -144,3 +147,12 @@ class PositionsFormat(formats.Positions):
         encode = self.encode
         for word, poslist in positions.items():
             yield word, len(poslist), (len(poslist) + LEAD_WEIGHT * bonus[word]) * boost, encode(poslist)
+
+    def encode(self, poslist: list[int]) -> bytes:  # type: ignore[override]
+        return struct.pack(f"<{len(poslist)}I", *poslist)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:  # type: ignore[override]
+        return list(struct.unpack(f"<{len(valuestring) // 4}I", valuestring))
+
+    def decode_frequency(self, valuestring: bytes) -> int:  # type: ignore[override]
+        return len(valuestring) // 4

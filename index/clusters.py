@@ -15,9 +15,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .analysis import terms
-
-__all__ = ["SHINGLE", "BANDS", "ROWS", "SIMILARITY", "signature", "band_keys", "similarity", "from_bytes"]
+__all__ = ["SHINGLE", "BANDS", "ROWS", "SIMILARITY", "signature_of", "band_keys", "similarity",
+           "from_bytes"]
 
 SHINGLE = 3
 BANDS = 20
@@ -35,33 +34,28 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _WORD_HASHES: dict[str, int] = {}
 
 
-def _word_hash(word: str) -> int:
-    value = _WORD_HASHES.get(word)
-    if value is None:
-        if len(_WORD_HASHES) > 500_000:
-            _WORD_HASHES.clear()
-        value = _WORD_HASHES[word] = zlib.crc32(word.encode("utf-8"))
-    return value
-
-
 def _shingle_hashes(words: Sequence[str]) -> np.ndarray:
-    ids = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
+    hashes = _WORD_HASHES
+    if len(hashes) > 500_000:
+        hashes.clear()
+    for word in set(words).difference(hashes):
+        hashes[word] = zlib.crc32(word.encode("utf-8"))
+    ids = np.fromiter(map(hashes.__getitem__, words), dtype=np.uint64, count=len(words))
     if len(ids) < SHINGLE:
         return np.array([zlib.crc32(" ".join(words).encode("utf-8"))], dtype=np.uint64)
-    # combine SHINGLE consecutive word hashes into one 32-bit shingle hash
+    # combine SHINGLE consecutive word hashes into one 32-bit shingle hash (repeats change no minimum)
     mixed = np.zeros(len(ids) - SHINGLE + 1, dtype=np.uint64)
     for offset in range(SHINGLE):
         mixed = (mixed * np.uint64(1_000_003) + ids[offset:len(ids) - SHINGLE + 1 + offset]) & np.uint64(0xFFFFFFFF)
-    return np.unique(mixed)
+    return mixed
 
 
-def signature(text: str) -> np.ndarray | None:
-    """The MinHash signature of a text (uint32 x BANDS*ROWS), or None when it has no words.
+def signature_of(words: Sequence[str]) -> np.ndarray | None:
+    """The MinHash signature (uint32 x BANDS*ROWS) of a text's index terms, or None when it has none.
 
     Shingles are over index terms (stemmed, stop words out), so a copy that only changes "the" to "a" or a
     plural to a singular stays identical.
     """
-    words = terms(text)
     if not words:
         return None
     hashes = _shingle_hashes(words)

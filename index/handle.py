@@ -9,11 +9,9 @@ from typing import TYPE_CHECKING, Iterator
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
-from whoosh.writing import SegmentWriter
 
 from wiredesk.release import Release
 
-from .codec import Codec
 from .schema import build_schema, stored_release
 from .segments import Segment, segments_of
 from .store import ReaderLease, WriteLock, create_folder, current_folder, open_whoosh, remove_unused, swap_pointer
@@ -104,22 +102,21 @@ class Index:
             if self.folder is None:
                 self._materialise()
             writer = IndexWriter(self)
-            yield writer
-            writer.commit()
+            try:
+                yield writer
+                writer.commit()
+            finally:
+                writer.close()
         finally:
             lock.release()
 
     def optimize(self) -> None:
         """Merge all segments into one (`wiredesk index optimize`)."""
-        lock = WriteLock(self.root)
-        lock.acquire()
-        try:
-            if self.folder is not None:
-                SegmentWriter(self._whoosh, codec=Codec(), compound=False).commit(optimize=True)
-                self.refresh()
-                remove_unused(self.root)
-        finally:
-            lock.release()
+        if self.folder is None:
+            return
+        with self.writer() as writer:
+            writer.optimize()
+        remove_unused(self.root)
 
     def whoosh(self) -> whoosh_index.Index:
         return self._whoosh

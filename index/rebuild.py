@@ -27,8 +27,8 @@ def rebuild(root: Path, releases: Iterable[Release], *, progress: Callable[[int]
     try:
         folder = create_folder(root)
         fresh = Index(root, folder, open_whoosh(folder))
+        writer = IndexWriter(fresh)
         try:
-            writer = IndexWriter(fresh)
             done = 0
             for release in releases:
                 writer.add([release])
@@ -41,6 +41,8 @@ def rebuild(root: Path, releases: Iterable[Release], *, progress: Callable[[int]
             fresh.close()
             shutil.rmtree(folder, ignore_errors=True)  # a half-built folder is never made current
             raise
+        finally:
+            writer.close()
         fresh.close()
         if progress:
             progress(done)

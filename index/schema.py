@@ -26,10 +26,10 @@ from .columns import DictColumn, NumberColumn
 __all__ = [
     "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "CASE_SENSITIVE", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS",
     "SEPARATOR",
-    "build_schema", "document_fields", "stored_release",
+    "build_schema", "text_values", "document_fields", "stored_release",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SEPARATOR = "\x1f"  # between the values of a multi-valued exact field, in the index and in its column
 
 TEXT_FIELDS = ("title", "body", "acronyms")
@@ -52,10 +52,14 @@ class ExactField(fields.FieldType):
         super().__init__(formats.Existence(), None, unique=unique, sortable=DictColumn() if column else False)
         self.fold = fold
 
-    def index(self, value, **kwargs):  # type: ignore[no-untyped-def]
-        keys = {value_key(v) if self.fold else v for v in value.split(SEPARATOR)}
+    def keys(self, value: str) -> set[str]:
+        """The terms a value is indexed under."""
+        keys = {value_key(v) for v in value.split(SEPARATOR)} if self.fold else set(value.split(SEPARATOR))
         keys.discard("")
-        for key in keys:
+        return keys
+
+    def index(self, value, **kwargs):  # type: ignore[no-untyped-def]
+        for key in self.keys(value):
             yield key.encode("utf-8"), 1, 1.0, b""
 
     def to_column_value(self, value: str) -> bytes:
@@ -113,14 +117,20 @@ def _epoch(moment: datetime | None) -> int | None:
     return int(moment.timestamp()) if moment else None
 
 
-def document_fields(release: Release, *, lsh_keys: Iterable[str], signature: bytes) -> dict[str, Any]:
-    """The keyword arguments of Whoosh's add_document for one release (cluster already assigned)."""
-    acronym_text = " ".join(f"{short} {long}" for short, long in release.acronyms.items())
-    pairs = (f"{value_key(short)}={value_key(long)}" for short, long in release.acronyms.items() if short and long)
-    doc: dict[str, Any] = {
+def text_values(release: Release) -> dict[str, Any]:
+    """The values of the text fields: the body as a pair (lead to emphasise, text to index)."""
+    return {
         "title": release.title,
         "body": _body(release),
-        "acronyms": acronym_text,
+        "acronyms": " ".join(f"{short} {long}" for short, long in release.acronyms.items()),
+    }
+
+
+def document_fields(release: Release, *, lsh_keys: Iterable[str], signature: bytes) -> dict[str, Any]:
+    """The keyword arguments of Whoosh's add_document for one release (cluster already assigned)."""
+    pairs = (f"{value_key(short)}={value_key(long)}" for short, long in release.acronyms.items() if short and long)
+    doc: dict[str, Any] = {
+        **text_values(release),
         "id": release.id,
         "url": _clean(release.url),
         "agency": _clean(release.agency),

@@ -50,3 +50,30 @@ def make_index(root: Path, releases=SAMPLE) -> Index:
     with index.writer() as writer:
         writer.add(releases)
     return index
+
+
+_WORDS = ("minister defence budget port harbour solar wind turbine grid export licence tariff rupee bank "
+          "election council river flood drought wheat rice farmer vaccine hospital rail metro airport "
+          "satellite launch orbit court verdict appeal strike union wage steel coal refinery").split()
+_AGENCIES = ("ANI", "PTI", "Reuters", "PIB", "IANS")
+_PLACES = (("NEW DELHI", "New Delhi", "India"), ("MUMBAI", "Mumbai", "India"), ("ROME", "Rome", "Italy"),
+           ("PARIS", "Paris", "France"))
+
+
+def generated(count: int, *, seed: int = 1, start: int = 0) -> list[Release]:
+    """`count` varied releases with ids g{start}..: random sentences over a small vocabulary, so that terms
+    have long and short posting lists, with agencies, places, people and dates to facet on."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for n in range(start, start + count):
+        sentences = [" ".join(rng.choice(_WORDS) for _ in range(rng.randint(5, 14))).capitalize() + "."
+                     for _ in range(rng.randint(2, 6))]
+        raw, city, country = rng.choice(_PLACES)
+        out.append(release(
+            f"g{n}", "\n\n".join(sentences), title=" ".join(rng.choice(_WORDS) for _ in range(4)).title(),
+            agency=rng.choice(_AGENCIES), source=f"src{n % 7}", dateline=Dateline(raw, city, country),
+            published=at(f"2025-0{1 + n % 9}-{1 + n % 28:02d}"), people=(f"Person {n % 13}",),
+            categories=(rng.choice(("energy", "trade", "health")),), language="en"))
+    return out

@@ -1,0 +1,151 @@
+"""Write a whole batch of documents as one Whoosh segment: invert with numpy, write each term's list once.
+
+Whoosh's `add_document` sends every posting through a pool (a tuple, a sort, a merge) and then through the
+codec one call at a time; for 400-word releases that is most of an import. Here each field of the batch is
+inverted at once: its terms become integer ranks, a stable sort groups (term, document) pairs, run lengths
+give frequencies, and each term's document numbers, weights and positions are slices of a few arrays,
+written by `postings.write_postings`. Per document only the stored fields, lengths and columns go through
+Whoosh's per-document writer.
+
+The result is the segment `add_document` would make from the same `schema.document_fields` (same terms,
+weights, positions, lengths, columns, stored fields), so both are read alike. This relies on whoosh-reloaded
+2.7.5's `SegmentWriter`: its `perdocwriter`, and its `fieldwriter` (a W3FieldWriter) whose private
+`_postfile`, `_tindex` and `_fieldid` are the postings file, the terms table and the current field's id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+from whoosh.writing import SegmentWriter
+
+from .analysis import LEAD_WEIGHT
+from .postings import Values, write_field
+from .schema import ExactField
+from .tokens import LEAD_OF, Analysed, Tokens
+
+__all__ = ["write_segment"]
+
+
+@dataclass
+class _Inverted:
+    """One field's postings for the batch, ordered by term then document."""
+
+    vocabulary: list[str]  # sorted, so the terms table's keys increase
+    term: np.ndarray  # per posting: rank in vocabulary
+    doc: np.ndarray  # per posting: document number within the batch
+    weight: np.ndarray  # float32
+    values: Values | None  # for formats that keep values
+
+
+def _ranks(flat: list[str]) -> tuple[list[str], np.ndarray]:
+    # Python's str order is code point order, which is the UTF-8 byte order Whoosh sorts terms in
+    vocabulary = sorted(dict.fromkeys(flat))
+    rank = {word: i for i, word in enumerate(vocabulary)}
+    return vocabulary, np.fromiter(map(rank.__getitem__, flat), dtype=np.int64, count=len(flat))
+
+
+def _invert_text(tokens: Tokens, leads: Tokens | None, boost: float) -> _Inverted:
+    """Positions postings: weight = (frequency + LEAD_WEIGHT * count in the lead) * boost, as
+    `analysis.PositionsFormat.word_values` gives them."""
+    n = len(tokens.counts)
+    counts = tokens.counts
+    # int32 where it fits (a batch has far fewer than 2**31 tokens): a 10,000-release batch has millions
+    order = np.argsort(tokens.ids, kind="stable")  # stable: documents, then positions, stay ascending
+    term = tokens.ids[order]
+    doc = np.repeat(np.arange(n, dtype=np.int32), counts)[order]
+    starts = np.cumsum(counts) - counts
+    position = (np.arange(len(term), dtype=np.int64) - np.repeat(starts, counts))[order].astype("<u4")
+    del order
+    key = term.astype(np.int64) * n + doc
+    first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) else key
+    ends = np.append(first[1:], len(key))
+    weight = (ends - first).astype(np.float64)
+    if leads is not None and len(leads.ids) and len(first):
+        rank = {word: i for i, word in enumerate(tokens.vocabulary)}
+        to_rank = np.array([rank.get(word, -1) for word in leads.vocabulary], dtype=np.int64)
+        lead_terms = to_rank[leads.ids]
+        lead_keys = (lead_terms * n + np.repeat(np.arange(n, dtype=np.int64), leads.counts))[lead_terms >= 0]
+        posted = key[first]
+        where = np.minimum(np.searchsorted(posted, lead_keys), len(posted) - 1)
+        where = where[posted[where] == lead_keys]  # a lead word this document's text lacks weighs nothing
+        weight += LEAD_WEIGHT * np.bincount(where, minlength=len(posted))
+    values = Values(position.tobytes(), np.append(first, len(key)) * 4)
+    return _Inverted(tokens.vocabulary, term[first], doc[first], (weight * boost).astype(np.float32), values)
+
+
+def _invert_exact(field: ExactField, texts: list[str]) -> _Inverted:
+    """Existence postings: weight 1, no values."""
+    words: list[str] = []
+    docs: list[int] = []
+    for docnum, text in enumerate(texts):
+        keys = field.keys(text)
+        words.extend(keys)
+        docs.extend([docnum] * len(keys))
+    vocabulary, term = _ranks(words)
+    doc = np.asarray(docs, dtype=np.int64)
+    order = np.lexsort((doc, term))
+    return _Inverted(vocabulary, term[order], doc[order], np.ones(len(order), dtype=np.float32), None)
+
+
+def _write_field(writer: SegmentWriter, name: str, inverted: _Inverted, base: int) -> None:
+    if not len(inverted.term):
+        return
+    fieldwriter = writer.fieldwriter
+    fieldwriter.start_field(name, writer.schema[name])
+    term = inverted.term
+    bounds = np.flatnonzero(np.concatenate(([True], term[1:] != term[:-1], [True])))
+    words = [inverted.vocabulary[t] for t in term[bounds[:-1]].tolist()]
+    write_field(fieldwriter, words, bounds, inverted.doc + base, inverted.weight, inverted.values)
+    fieldwriter.finish_field()
+
+
+def write_segment(writer: SegmentWriter, docs: Sequence[dict[str, Any]], analysed: Analysed) -> None:
+    """Add documents (`schema.document_fields` dicts, their text fields analysed in `analysed`, in the same
+    order) to the writer's new segment. Call at most once per writer, before its commit: the terms table
+    takes each field once."""
+    if not docs:
+        return
+    schema = writer.schema
+    inverted: dict[str, _Inverted] = {}
+    lengths: dict[str, np.ndarray] = {}
+    for name in schema.names():
+        field = schema[name]
+        if not field.indexed:
+            continue
+        if isinstance(field, ExactField):
+            inverted[name] = _invert_exact(field, [doc.get(name, "") for doc in docs])
+        else:
+            tokens = analysed.fields[name]
+            lengths[name] = tokens.counts
+            inverted[name] = _invert_text(tokens, analysed.fields[LEAD_OF[name]] if name in LEAD_OF else None,
+                                          field.format.field_boost)
+    base = writer.docnum
+    _write_documents(writer, docs, lengths)
+    for name in sorted(inverted):
+        _write_field(writer, name, inverted[name], base)
+    writer._added = True
+
+
+def _write_documents(writer: SegmentWriter, docs: Sequence[dict[str, Any]], lengths: dict[str, np.ndarray]) -> None:
+    schema = writer.schema
+    perdoc = writer.perdocwriter
+    stored = [(name, schema[name]) for name in schema.names() if schema[name].stored]
+    columns = [(name, schema[name]) for name in schema.names() if schema[name].column_type]
+    scored = [(name, schema[name], counts.tolist()) for name, counts in lengths.items()]
+    for i, doc in enumerate(docs):
+        perdoc.start_doc(writer.docnum)
+        for name, field in stored:
+            if doc.get(name) is not None:
+                perdoc.add_field(name, field, doc[name], 0)
+        for name, field, counts in scored:
+            if counts[i]:
+                perdoc.add_field(name, field, None, counts[i])
+        for name, field in columns:
+            value = doc.get(name)
+            if value is not None:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        perdoc.finish_doc()
+        writer.docnum += 1

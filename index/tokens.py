@@ -1,0 +1,172 @@
+"""A batch's text fields as integer token arrays, with each release's MinHash signature, made in chunks.
+
+Tokenising and MinHashing are most of an import's CPU, and each release's are independent of the others,
+so a long import hands chunks of them to a worker process while the writer's own process goes on reading
+and archiving records; the writer analyses any chunk the worker has not started yet itself. A chunk comes
+back as compact arrays (a vocabulary and one int32 array per field), which pickle quickly, rather than as
+millions of token strings.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from itertools import chain
+from typing import Sequence
+
+import numpy as np
+
+from wiredesk.release import Release
+
+from .analysis import terms
+from .clusters import signature_of
+from .schema import text_values
+
+__all__ = ["FIELDS", "LEAD_OF", "CHUNK", "Tokens", "Analysed", "Analyser", "analyse"]
+
+FIELDS = ("title", "body", "lead", "acronyms")  # "body" is the indexed text, "lead" its emphasised opening
+LEAD_OF = {"body": "lead"}  # text field -> the tokens whose words weigh more in it
+CHUNK = 1000  # releases per task: big enough that pickling is a small part of a task
+
+# (title, lead, indexed text, acronyms, text to MinHash): plain strings, cheap to send to a worker
+_Texts = tuple[str, str, str, str, str]
+
+
+@dataclass
+class Tokens:
+    """One field's terms for several documents, one document after another, as ranks into a vocabulary."""
+
+    vocabulary: list[str]
+    ids: np.ndarray  # int32, per token
+    counts: np.ndarray  # int64, tokens per document
+
+    def select(self, keep: np.ndarray) -> Tokens:
+        """The documents where `keep` is true."""
+        return Tokens(self.vocabulary, self.ids[np.repeat(keep, self.counts)], self.counts[keep])
+
+    @staticmethod
+    def join(parts: Sequence[Tokens]) -> Tokens:
+        """Documents of several parts, in order, over one sorted vocabulary (Python's str order is code
+        point order, the UTF-8 byte order in which Whoosh keeps terms)."""
+        vocabulary = sorted(set(chain.from_iterable(part.vocabulary for part in parts)))
+        rank = {word: i for i, word in enumerate(vocabulary)}
+        ids = [np.array([rank[word] for word in part.vocabulary], dtype=np.int32)[part.ids] for part in parts
+               if len(part.ids)]
+        return Tokens(vocabulary, np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32),
+                      np.concatenate([part.counts for part in parts]) if parts else np.zeros(0, dtype=np.int64))
+
+
+@dataclass
+class Analysed:
+    """Releases analysed: their tokens per field of FIELDS, and their signatures (None for no words)."""
+
+    fields: dict[str, Tokens]
+    signatures: list[np.ndarray | None]
+
+    def select(self, keep: np.ndarray) -> Analysed:
+        return Analysed({name: tokens.select(keep) for name, tokens in self.fields.items()},
+                        [sig for sig, kept in zip(self.signatures, keep) if kept])
+
+    @staticmethod
+    def join(parts: Sequence[Analysed]) -> Analysed:
+        return Analysed({name: Tokens.join([part.fields[name] for part in parts]) for name in FIELDS},
+                        [sig for part in parts for sig in part.signatures])
+
+
+def _texts(release: Release) -> _Texts:
+    values = text_values(release)
+    lead, text = values["body"]
+    return values["title"], lead, text, values["acronyms"], release.body or release.title
+
+
+def _tokens(lists: list[list[str]]) -> Tokens:
+    flat = list(chain.from_iterable(lists))
+    vocabulary = list(dict.fromkeys(flat))
+    rank = {word: i for i, word in enumerate(vocabulary)}
+    return Tokens(vocabulary, np.fromiter(map(rank.__getitem__, flat), dtype=np.int32, count=len(flat)),
+                  np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)))
+
+
+def _analyse_texts(items: list[_Texts]) -> Analysed:
+    titles, leads, texts, acronyms, signatures = [], [], [], [], []
+    for title, lead, text, acronym_text, minhashed in items:
+        text_terms = terms(text)
+        titles.append(terms(title))
+        leads.append(terms(lead) if lead else [])
+        texts.append(text_terms)
+        acronyms.append(terms(acronym_text) if acronym_text else [])
+        # the MinHashed text is nearly always the indexed one: tokenise it once
+        signatures.append(signature_of(text_terms if minhashed == text else terms(minhashed)))
+    return Analysed({"title": _tokens(titles), "body": _tokens(texts), "lead": _tokens(leads),
+                     "acronyms": _tokens(acronyms)}, signatures)
+
+
+def analyse(releases: Sequence[Release]) -> Analysed:
+    """Analyse releases in this process."""
+    return _analyse_texts([_texts(release) for release in releases])
+
+
+def _exit_with_parent(parent: int) -> None:
+    """The worker's initializer: end the worker when the writing process dies (a killed import), rather than
+    let it wait forever on a queue that process held; its own process group or a cron job may never reap it."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+class Analyser:
+    """Analyses releases as they arrive: a chunk at a time in one worker process, started with the first
+    full chunk (short batches, such as an ingest's, never pay for it), and in this process at `finish`."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._queued: list[Release] = []
+        self._chunks: list[tuple[list[Release], Future[Analysed]]] = []
+
+    def add(self, release: Release) -> None:
+        self._queued.append(release)
+        if len(self._queued) >= CHUNK:
+            if self._pool is None:
+                # spawn, as ingest's extraction pool: forking a process that may run threads is unsafe
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_exit_with_parent, initargs=(os.getpid(),))
+            self._chunks.append((self._queued, self._pool.submit(_analyse_texts, [_texts(r) for r in self._queued])))
+            self._queued = []
+
+    def finish(self) -> tuple[list[Release], Analysed]:
+        """Every release added since the last finish, in order, and its analysis."""
+        releases = [r for chunk, _ in self._chunks for r in chunk] + self._queued
+        parts: list[Analysed | None] = [None] * len(self._chunks)
+        last = analyse(self._queued)
+        # The worker takes chunks from the front; this process takes those it has not started from the back.
+        for i in reversed(range(len(self._chunks))):
+            chunk, future = self._chunks[i]
+            if not future.cancel():
+                break
+            parts[i] = analyse(chunk)
+        done = [part if part is not None else self._result(future, chunk)
+                for part, (chunk, future) in zip(parts, self._chunks)]
+        self._chunks, self._queued = [], []
+        return releases, Analysed.join(done + [last])
+
+    def _result(self, future: Future[Analysed], chunk: list[Release]) -> Analysed:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # the worker died (killed, or out of memory): the work is only moved, never lost
+            self.close()
+            return analyse(chunk)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None

@@ -1,0 +1,145 @@
+"""The bulk segment build: the same index as Whoosh's own writer and as one commit per release, updates
+that replace, the merge policy, and an import killed in the middle of writing a segment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from indexfixtures import SAMPLE, generated, make_index
+from whoosh.writing import SegmentWriter
+
+from index import open_index
+from index.analysis import terms
+from index.clusters import band_keys, signature_of
+from index.codec import Codec
+from index.merging import MERGE_FACTOR, SMALL, to_fold
+from index.schema import document_fields
+from search import SearchRequest, run
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+QUERIES = ("minister defence", '"solar wind"', "port OR harbour", "flood NOT drought", "turb*", "vaccin~",
+           "agency:PTI budget", "country:India rail", "published:[2025-03-01 TO 2025-05-31] wheat", "",
+           '"council met"', "title:budget", "solar power")
+FACETS = ("agency", "country", "month", "people", "categories", "year")
+
+
+def outcome(index, query: str) -> tuple:
+    """Everything a search shows that the index decides: totals, ranked ids, scores, facets."""
+    results = run(index, SearchRequest(query=query, facets=FACETS, limit=50, facet_limit=100))
+    return (results.total, [(h.id, round(h.score, 4)) for h in results.hits], results.facets)
+
+
+def whoosh_reference(root: Path, indexed) -> object:
+    """An index of the same documents written one at a time by Whoosh's own `add_document`."""
+    ix = open_index(root)
+    writer = SegmentWriter(ix.whoosh(), codec=Codec(), compound=False)
+    for release in indexed:
+        sig = signature_of(terms(release.body or release.title))
+        writer.add_document(**document_fields(release, lsh_keys=band_keys(sig) if sig is not None else [],
+                                              signature=sig.astype("<u4").tobytes() if sig is not None else b""))
+    writer.commit()
+    ix.refresh()
+    return ix
+
+
+@pytest.fixture(scope="module")
+def releases():
+    return list(SAMPLE) + generated(300)
+
+
+def test_bulk_segment_reads_as_whoosh_own_writer_makes_it(tmp_path, releases):
+    bulk = make_index(tmp_path / "bulk", releases)
+    assert len(bulk.segments()) == 1
+    reference = whoosh_reference(tmp_path / "whoosh", [bulk.get(r.id) for r in releases])
+    for query in QUERIES:
+        assert outcome(bulk, query) == outcome(reference, query), query
+    for name in ("title", "body", "acronyms"):
+        assert bulk.searcher().field_length(name) == reference.searcher().field_length(name)
+
+
+def test_one_commit_per_release_gives_the_same_results(tmp_path, releases):
+    bulk = make_index(tmp_path / "bulk", releases)
+    single = open_index(tmp_path / "single" / "index")
+    for release in releases:
+        with single.writer() as writer:
+            writer.add([release])
+    assert single.document_count() == len(releases)
+    assert len(single.segments()) < len(releases) // MERGE_FACTOR  # small segments were folded together
+    for query in QUERIES:
+        assert outcome(bulk, query) == outcome(single, query), query
+
+
+def test_reimport_updates_and_does_not_duplicate(tmp_path, releases):
+    ix = make_index(tmp_path, releases)
+    changed = replace(releases[-1], body="A wholly new text about zeppelins.", content_hash="")
+    with ix.writer() as writer:
+        writer.add(releases[:-1] + [changed])
+    assert ix.document_count() == len(releases)
+    assert run(ix, SearchRequest(query="zeppelins")).total == 1
+    assert ix.get(changed.id).body == changed.body
+    ix.optimize()
+    assert len(ix.segments()) == 1 and ix.document_count() == len(releases)
+    assert run(ix, SearchRequest(query="", limit=1)).total == len(releases)
+
+
+def test_merge_policy_folds_small_and_piled_up_segments():
+    assert to_fold([], [], 10) == 0
+    assert to_fold([SMALL * 10], [SMALL * 10], SMALL * 10) == 0  # an equal neighbour stays
+    assert to_fold([SMALL * 10, 50, 50], [SMALL * 10, 50, 50], SMALL * 10) == 2  # smaller tiers fold in
+    assert to_fold([200] * MERGE_FACTOR, [200] * MERGE_FACTOR, 200) == MERGE_FACTOR  # a tier piled up
+    assert to_fold([200] * (MERGE_FACTOR - 1), [200] * (MERGE_FACTOR - 1), 200) == 0
+    assert to_fold([5000, 100], [5000, 300], 5000) == 1  # mostly deleted
+
+
+_KILLED_IMPORT = """
+import os, signal, sys
+sys.path.insert(0, {tests!r})
+import index.postings
+from indexfixtures import generated
+from index import open_index
+import index.writer
+
+written = index.postings.write_field
+
+def write_then_die(*args, **kwargs):
+    written(*args, **kwargs)
+    if batch["n"] == 2:  # in the middle of the second segment's terms
+        os.kill(os.getpid(), signal.SIGKILL)
+
+index.postings.write_field = write_then_die
+index.bulk.write_field = write_then_die
+batch = {{"n": 0}}
+
+def main():
+    ix = open_index(open_index.__globals__["Path"]({root!r}))
+    with ix.writer() as writer:
+        for part in range(3):
+            batch["n"] = part + 1
+            writer.add(generated(1200, start=part * 1200))
+            writer.commit()
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_import_killed_while_writing_a_segment_leaves_the_last_commit(tmp_path):
+    root = tmp_path / "index"
+    script = tmp_path / "killed.py"
+    script.write_text(_KILLED_IMPORT.format(tests=str(CHECKOUT / "tests"), root=str(root)))
+    env = {**os.environ, "PYTHONPATH": str(CHECKOUT)}
+    with open(tmp_path / "stderr", "w") as stderr:  # not a pipe: the killed child's worker may outlive it
+        child = subprocess.run([sys.executable, str(script)], check=False, env=env, stderr=stderr, timeout=300)
+    assert child.returncode == -9, (tmp_path / "stderr").read_text()
+    ix = open_index(root)
+    assert ix.document_count() == 1200  # the first commit, whole; nothing of the second
+    assert ix.get("g0") is not None and ix.get("g1199") is not None and ix.get("g1200") is None
+    assert run(ix, SearchRequest(query="", limit=1)).total == 1200
+    with ix.writer() as writer:  # the dead writer's lock is cleared; the import can be run again
+        writer.add(generated(2400))
+    assert ix.document_count() == 2400 and run(ix, SearchRequest(query="", limit=1)).total == 2400
