@@ -13,7 +13,7 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "Archive": "archive", "archive_record": "archive",
+    "Archive": "archive",
     "CleanPage": "clean", "body_text": "clean",
     "decode_html": "decode",
     "Fetcher": "fetch", "Response": "fetch", "scope_problem": "fetch",

@@ -25,13 +25,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wiredesk.config import Config
 from wiredesk.errors import StorageError
 from wiredesk.release import Hints
 
 from .page import RawPage
 
-__all__ = ["Archive", "archive_record"]
+__all__ = ["Archive"]
 
 # Fast enough to keep up with a fetcher on one core; bodies are HTML, which shrinks well at any level.
 _GZIP_LEVEL = 5
@@ -150,8 +149,3 @@ def _hints_from_json(data: dict[str, Any]) -> Hints:
         summary=data.get("summary") or "",
         language=data.get("language") or "",
     )
-
-
-def archive_record(config: Config, record: dict[str, Any]) -> None:
-    """Keep an imported record in the archive, so `reindex` rebuilds it too."""
-    Archive(config.storage.archive).put_record(record)

@@ -194,23 +194,43 @@ def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Itera
 
 def run_import(config: Config, stream: IO[str], *, source: str = "import",
                on_release: Callable[[Release], None] | None = None) -> ImportReport:
-    """Load `extract`-shaped JSON lines into the index; each record is kept in the archive for `reindex`."""
+    """Load `extract`-shaped JSON lines into the index; each record is kept in the archive for `reindex`.
+
+    Archiving is file work and indexing is CPU work, so a thread archives each batch while the next one is
+    read and indexed; the final commit waits for the archive, so a finished import is wholly rebuildable.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from index import open_index
-    from ingest import archive_record
+    from ingest import Archive
 
     report = ImportReport()
+    archive = Archive(config.storage.archive)
     index = open_index(config.storage.index_root)
-    with index.writer() as writer:
+
+    def keep(records: list[dict]) -> None:
+        for record in records:
+            archive.put_record(record)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="wiredesk-archive") as archiver, index.writer() as writer:
+        archived: Future | None = None
         batch: list[Release] = []
+        records: list[dict] = []
         for record, release in read_records(stream, report, source=source):
-            archive_record(config, {**record, "id": release.id, "source": release.source})
+            records.append({**record, "id": release.id, "source": release.source})
             batch.append(release)
             if len(batch) >= COMMIT_EVERY * 5:
+                if archived is not None:
+                    archived.result()  # one batch in flight bounds the records held in memory
+                archived = archiver.submit(keep, records)
                 writer.add(batch)
                 report.imported += len(batch)
-                batch = []
+                batch, records = [], []
             if on_release:
                 on_release(release)
+        if archived is not None:
+            archived.result()
+        keep(records)
         writer.add(batch)
         report.imported += len(batch)
         writer.commit()
