@@ -2,8 +2,11 @@
 
 Each command parses its options, calls one library function and renders the result as text for people or
 JSON for scripts. Stage packages are imported inside the commands, so `wiredesk --help` and
-`wiredesk search` start without loading what they do not use. `main` is the one place that turns errors
-into a message and an exit code (see `wiredesk.errors`).
+`wiredesk search` start without loading what they do not use. `WiredeskGroup.invoke` is the one place
+that turns errors into a message and an exit code (see `wiredesk.errors`).
+
+A little over 400 lines because every command's options and help live here, by design: one file shows
+the whole command-line contract that scripts and cron jobs depend on.
 """
 
 from __future__ import annotations
