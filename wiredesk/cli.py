@@ -64,6 +64,17 @@ def emit(value: Any, as_json: bool, lines: Callable[[Any], Iterable[str]]) -> No
         click.echo(line)
 
 
+def emit_results(results: Any, as_json: bool, *, limit: int) -> None:
+    """Ranked results (`search.Results`): the contract's JSON, or the ranked list with facets for people."""
+    if as_json:
+        emit_json(results.to_dict())
+        return
+    from .render import search_lines
+
+    for line in search_lines(results.to_dict(), results.hits, limit=limit):
+        click.echo(line)
+
+
 class WiredeskGroup(click.Group):
     """The root group; its `invoke` is the one place where errors become `Error: ...` and an exit code."""
 
@@ -234,14 +245,7 @@ def search(state: State, query: str, facets: tuple[str, ...], filters: tuple[str
         for line in (jsonl_lines if as_jsonl else csv_lines)(search_stage.export(index, request)):
             click.echo(line)
         return
-    results = search_stage.run(index, request)
-    if as_json:
-        emit_json(results.to_dict())
-        return
-    from .render import search_lines
-
-    for line in search_lines(results.to_dict(), results.hits, limit=limit):
-        click.echo(line)
+    emit_results(search_stage.run(index, request), as_json, limit=limit)
 
 
 # ------------------------------------------------------------------------------------ show, similar, stats
@@ -283,14 +287,8 @@ def similar(state: State, release_id: str, limit: int, as_json: bool) -> None:
     import search as search_stage
     from index import open_index
 
-    results = search_stage.similar(open_index(state.config.storage.index_root, create=False), release_id, limit=limit)
-    if as_json:
-        emit_json(results.to_dict())
-        return
-    from .render import search_lines
-
-    for line in search_lines(results.to_dict(), results.hits, limit=limit):
-        click.echo(line)
+    emit_results(search_stage.similar(open_index(state.config.storage.index_root, create=False), release_id, limit=limit),
+                 as_json, limit=limit)
 
 
 @cli.command()
