@@ -167,3 +167,11 @@ def test_installed_command_end_to_end(tmp_path: Path, sample_config: Path, wired
     assert text.returncode == 0 and "country: " in text.stdout
     bad = subprocess.run([wiredesk_bin, "--config", str(tmp_path / "missing.toml"), "stats"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and bad.stderr.startswith("Error: ") and "missing.toml" in bad.stderr
+
+
+def test_facet_limit_widens_every_facet(ingested_sample: Path) -> None:
+    default = run_json(ingested_sample, "search", "India", "--facet", "month", "--json")["facets"]["month"]
+    wide = run_json(ingested_sample, "search", "India", "--facet", "month", "--facet-limit", "100", "--json")["facets"]["month"]
+    assert len(default) == 10 < len(wide)
+    total = run_json(ingested_sample, "search", "India", "--json")["total"]
+    assert sum(count for _, count in wide) == total

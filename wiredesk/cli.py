@@ -211,6 +211,8 @@ def _parse_filters(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--facet-limit", type=click.IntRange(1), default=10, show_default=True, metavar="N",
+              help="Values shown per facet, most frequent first (raise it for a whole month histogram).")
 @click.option("--collapse", is_flag=True, help="One hit per syndication cluster, with its number of copies.")
 @click.option("--batch", "batch_file", type=click.File("r", encoding="utf-8"), metavar="FILE",
               help="Run every 'qid<TAB>query' line of FILE ('-' for stdin); one JSON line per query.")
@@ -219,7 +221,7 @@ def _parse_filters(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 @json_option()
 @pass_state
 def search(state: State, query: str, facets: tuple[str, ...], filters: tuple[str, ...], since: str | None, until: str | None,
-           sort: str, limit: int, page: int, collapse: bool, batch_file: Any, as_jsonl: bool, as_csv: bool, as_json: bool) -> None:
+           sort: str, limit: int, page: int, facet_limit: int, collapse: bool, batch_file: Any, as_jsonl: bool, as_csv: bool, as_json: bool) -> None:
     """Search the index: ranked words, "phrases", AND/OR/NOT, field:value, wildcards, ranges.
 
     \b
@@ -238,7 +240,7 @@ def search(state: State, query: str, facets: tuple[str, ...], filters: tuple[str
     if not query.strip() and not (filters or since or until):
         raise UsageError("give a QUERY (or --filter/--since/--until, or --batch FILE)")
     request = search_stage.SearchRequest(query=query, facets=facets, filters=_parse_filters(filters), since=since, until=until,
-                                         sort=sort, limit=limit, page=page, collapse=collapse)
+                                         sort=sort, limit=limit, page=page, facet_limit=facet_limit, collapse=collapse)
     if as_jsonl or as_csv:
         from .export import csv_lines, jsonl_lines
 
