@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
+from whoosh import columns
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.util.numeric import _length_byte_cache
 from whoosh.writing import SegmentWriter
 
 from .analysis import LEAD_WEIGHT
@@ -27,6 +30,10 @@ from .schema import ExactField
 from .tokens import LEAD_OF, Analysed, Tokens
 
 __all__ = ["write_segment"]
+
+# The lengths W3's one-byte log scale steps at: `length_to_byte` is a bisection into them, capped at 255
+_LENGTH_STEPS = np.asarray(_length_byte_cache, dtype=np.int64)
+_LONGEST = 106_374
 
 
 @dataclass
@@ -52,27 +59,30 @@ def _invert_text(tokens: Tokens, leads: Tokens | None, boost: float) -> _Inverte
     `analysis.PositionsFormat.word_values` gives them."""
     n = len(tokens.counts)
     counts = tokens.counts
-    # int32 where it fits (a batch has far fewer than 2**31 tokens): a 10,000-release batch has millions
+    # int32 throughout (a batch has far fewer than 2**31 tokens): a 10,000-release batch has millions, and
+    # these arrays are the peak of an import's memory
     order = np.argsort(tokens.ids, kind="stable")  # stable: documents, then positions, stay ascending
     term = tokens.ids[order]
     doc = np.repeat(np.arange(n, dtype=np.int32), counts)[order]
-    starts = np.cumsum(counts) - counts
-    position = (np.arange(len(term), dtype=np.int64) - np.repeat(starts, counts))[order].astype("<u4")
+    starts = (np.cumsum(counts) - counts).astype(np.int32)
+    position = np.arange(len(term), dtype=np.int32)
+    position -= np.repeat(starts, counts)
+    position = position[order].astype("<u4")
     del order
-    key = term.astype(np.int64) * n + doc
-    first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) else key
-    ends = np.append(first[1:], len(key))
+    first = (np.flatnonzero(np.concatenate(([True], (term[1:] != term[:-1]) | (doc[1:] != doc[:-1]))))
+             if len(term) else np.zeros(0, dtype=np.int64))
+    ends = np.append(first[1:], len(term))
     weight = (ends - first).astype(np.float64)
     if leads is not None and len(leads.ids) and len(first):
         rank = {word: i for i, word in enumerate(tokens.vocabulary)}
         to_rank = np.array([rank.get(word, -1) for word in leads.vocabulary], dtype=np.int64)
         lead_terms = to_rank[leads.ids]
         lead_keys = (lead_terms * n + np.repeat(np.arange(n, dtype=np.int64), leads.counts))[lead_terms >= 0]
-        posted = key[first]
+        posted = term[first].astype(np.int64) * n + doc[first]
         where = np.minimum(np.searchsorted(posted, lead_keys), len(posted) - 1)
         where = where[posted[where] == lead_keys]  # a lead word this document's text lacks weighs nothing
         weight += LEAD_WEIGHT * np.bincount(where, minlength=len(posted))
-    values = Values(position.tobytes(), np.append(first, len(key)) * 4)
+    values = Values(position.tobytes(), np.append(first, len(term)) * 4)
     return _Inverted(tokens.vocabulary, term[first], doc[first], (weight * boost).astype(np.float32), values)
 
 
@@ -109,43 +119,67 @@ def write_segment(writer: SegmentWriter, docs: Sequence[dict[str, Any]], analyse
     if not docs:
         return
     schema = writer.schema
-    inverted: dict[str, _Inverted] = {}
-    lengths: dict[str, np.ndarray] = {}
-    for name in schema.names():
+    base = writer.docnum
+    _write_documents(writer, docs, {name: analysed.fields[name].counts for name in schema.names()
+                                    if name in analysed.fields and schema[name].scorable})
+    # one field inverted at a time, in the terms table's order: a batch's arrays for every field at once
+    # would be most of an import's memory
+    for name in sorted(schema.names()):
         field = schema[name]
         if not field.indexed:
             continue
         if isinstance(field, ExactField):
-            inverted[name] = _invert_exact(field, [doc.get(name, "") for doc in docs])
+            inverted = _invert_exact(field, [doc.get(name, "") for doc in docs])
         else:
-            tokens = analysed.fields[name]
-            lengths[name] = tokens.counts
-            inverted[name] = _invert_text(tokens, analysed.fields[LEAD_OF[name]] if name in LEAD_OF else None,
-                                          field.format.field_boost)
-    base = writer.docnum
-    _write_documents(writer, docs, lengths)
-    for name in sorted(inverted):
-        _write_field(writer, name, inverted[name], base)
+            inverted = _invert_text(analysed.fields[name], analysed.fields[LEAD_OF[name]] if name in LEAD_OF else None,
+                                    field.format.field_boost)
+        _write_field(writer, name, inverted, base)
+        del inverted
     writer._added = True
 
 
 def _write_documents(writer: SegmentWriter, docs: Sequence[dict[str, Any]], lengths: dict[str, np.ndarray]) -> None:
+    """Stored fields, field lengths and columns, each column written whole (W3's per-document writer would
+    take one call per value); W3PerDocWriter's `_create_column`/`_get_column` and its `_doccount` and
+    `_fieldlengths` are what its own `start_doc`/`add_field` keep."""
     schema = writer.schema
     perdoc = writer.perdocwriter
-    stored = [(name, schema[name]) for name in schema.names() if schema[name].stored]
-    columns = [(name, schema[name]) for name in schema.names() if schema[name].column_type]
-    scored = [(name, schema[name], counts.tolist()) for name, counts in lengths.items()]
+    base = writer.docnum
+    stored = [name for name in schema.names() if schema[name].stored]
+    column = perdoc._get_column("_stored")
     for i, doc in enumerate(docs):
-        perdoc.start_doc(writer.docnum)
-        for name, field in stored:
-            if doc.get(name) is not None:
-                perdoc.add_field(name, field, doc[name], 0)
-        for name, field, counts in scored:
-            if counts[i]:
-                perdoc.add_field(name, field, None, counts[i])
-        for name, field in columns:
-            value = doc.get(name)
-            if value is not None:
-                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
-        perdoc.finish_doc()
-        writer.docnum += 1
+        kept = {name: doc[name] for name in stored if doc.get(name) is not None}
+        if kept:
+            column.add(base + i, kept)
+    for name, counts in lengths.items():
+        perdoc._fieldlengths[name] += int(counts.sum())
+        length_bytes = np.where(counts >= _LONGEST, 255, np.searchsorted(_LENGTH_STEPS, counts))
+        _write_column(perdoc, f"_{name}_len", LENGTHS_COLUMN, length_bytes.tolist(), base)
+    for name in schema.names():
+        field = schema[name]
+        if field.column_type:
+            values = [doc.get(name) for doc in docs]
+            _write_column(perdoc, name, field.column_type,
+                          [None if value is None else field.to_column_value(value) for value in values], base)
+    perdoc._doccount = base + len(docs)
+    writer.docnum = base + len(docs)
+
+
+def _write_column(perdoc, name: str, column: columns.Column, values, base: int) -> None:  # type: ignore[no-untyped-def]
+    """Write one column's values for documents base, base + 1, ... (None or the column's default: none)."""
+    if not perdoc._has_column(name):
+        perdoc._create_column(name, column)
+    writer = perdoc._get_column(name)
+    if isinstance(column, columns.NumericColumn):
+        # fixed-width, big-endian, ended after the last value that is not the default, as its writer leaves it
+        default = column._default
+        array = np.array([default if v is None else v for v in values], dtype=f">{column._typecode}")
+        present = np.flatnonzero(array != default)
+        if len(present):
+            writer.fill(base)
+            writer._dbfile.write(array[:present[-1] + 1].tobytes())
+            writer._count = base + int(present[-1]) + 1
+        return
+    for i, value in enumerate(values):
+        if value is not None:
+            writer.add(base + i, value)

@@ -1,4 +1,4 @@
-"""Syndication clusters: MinHash over word shingles, with LSH band keys to find candidate copies.
+"""Syndication clusters: MinHash over word shingles, with LSH bands to find candidate copies.
 
 A wire story reappears on many sites with a changed headline, a dropped paragraph or a local credit line.
 Its 3-word shingles stay mostly the same (Jaccard well above 0.5), while two different stories on the same
@@ -6,6 +6,10 @@ topic share only stock phrases (Jaccard near 0.05). 60 hashes in 20 bands of 3 r
 Jaccard 0.5 a candidate with probability 0.93 and at 0.6 with 0.99; a candidate then has to reach
 SIMILARITY on the full signature. The hash family is fixed (seeded), so signatures from different runs and
 processes compare. numpy does all shingles at once, which is why datasketch is not used.
+
+Signatures are kept in a column (`columns.SignatureColumn`), so finding the copies among a whole batch and
+the whole index is array work: each band of every signature is hashed, equal hashes are found by sorting,
+and only the few documents that share a band are compared in full.
 """
 
 from __future__ import annotations
@@ -15,13 +19,16 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["SHINGLE", "BANDS", "ROWS", "SIMILARITY", "signature_of", "band_keys", "similarity",
-           "from_bytes"]
+__all__ = ["SHINGLE", "BANDS", "ROWS", "SIMILARITY", "WIDTH", "signature_of", "signature_matrix", "copies"]
 
 SHINGLE = 3
 BANDS = 20
 ROWS = 3
 SIMILARITY = 0.5
+WIDTH = BANDS * ROWS
+# A band shared by more documents than this is boilerplate (a stock disclaimer, an empty page), not a story's
+# copies; comparing every pair in it would be quadratic, so each new document meets only this many of them.
+_CROWD = 200
 _rng = np.random.default_rng(20251125)
 # One hash function per row: xor a random key in, then multiply-xorshift (wrapping uint64 arithmetic). A plain
 # (a*h + b) mod p without wrap-around would be monotone in h for 32-bit h, and every row would pick the same
@@ -66,16 +73,55 @@ def signature_of(words: Sequence[str]) -> np.ndarray | None:
     return (values.min(axis=1) >> np.uint64(32)).astype(np.uint32)
 
 
-def band_keys(sig: np.ndarray) -> list[str]:
-    """One key per band: equal keys mean the band's rows agree, making two documents candidates."""
-    rows = sig.reshape(BANDS, ROWS)
-    return [f"{band}:{zlib.crc32(rows[band].tobytes()):08x}" for band in range(BANDS)]
+def signature_matrix(signatures: Sequence[np.ndarray | None]) -> np.ndarray:
+    """Signatures as rows of one (n, WIDTH) uint32 array; a text without words is a row of zeros."""
+    matrix = np.zeros((len(signatures), WIDTH), dtype=np.uint32)
+    for row, sig in enumerate(signatures):
+        if sig is not None:
+            matrix[row] = sig
+    return matrix
 
 
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity of the shingle sets behind two signatures."""
-    return float(np.count_nonzero(a == b)) / len(a)
+def _band_hashes(matrix: np.ndarray) -> np.ndarray:
+    """(n, BANDS) uint64: a hash of each band's ROWS values (wrapping arithmetic; a collision only adds a
+    candidate, which the full comparison then drops)."""
+    rows = matrix.reshape(len(matrix), BANDS, ROWS).astype(np.uint64)
+    hashes = np.zeros((len(matrix), BANDS), dtype=np.uint64)
+    for row in range(ROWS):
+        hashes = (hashes ^ rows[:, :, row]) * _MIX
+    return hashes
 
 
-def from_bytes(data: bytes) -> np.ndarray | None:
-    return np.frombuffer(data, dtype="<u4") if data else None
+def copies(new: np.ndarray, old: np.ndarray) -> dict[int, list[tuple[int, float]]]:
+    """Likely copies of each new signature (rows of `new`) among `old` and the new rows before it.
+
+    Returns {new row: [(other, similarity), ...]} for pairs that share a band and reach SIMILARITY; `other` is
+    a row of `old`, or len(old) + a row of `new`. Zero rows (no words) have no copies.
+    """
+    stacked = np.concatenate([old, new]) if len(old) else new
+    first_new = len(old)
+    hashes = _band_hashes(stacked)
+    has_words = stacked.any(axis=1)
+    pairs: list[np.ndarray] = []
+    for band in range(BANDS):
+        order = np.argsort(hashes[:, band], kind="stable")
+        order = order[has_words[order]]
+        keys = hashes[order, band]
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else keys
+        sizes = np.diff(np.append(starts, len(keys)))
+        newest = np.maximum.reduceat(order, starts) if len(keys) else order  # a run with a new row ends in one
+        for start, size in zip(starts[(sizes > 1) & (newest >= first_new)].tolist(),
+                               sizes[(sizes > 1) & (newest >= first_new)].tolist()):
+            members = np.sort(order[start:start + size])
+            for row in members[members >= first_new].tolist():
+                earlier = members[members < row][:_CROWD]
+                pairs.append(np.stack([np.full(len(earlier), row), earlier], axis=1))
+    if not pairs:
+        return {}
+    found = np.unique(np.concatenate(pairs), axis=0)
+    similar = (stacked[found[:, 0]] == stacked[found[:, 1]]).sum(axis=1) / WIDTH
+    found, similar = found[similar >= SIMILARITY], similar[similar >= SIMILARITY]
+    out: dict[int, list[tuple[int, float]]] = {}
+    for (row, other), score in zip(found.tolist(), similar.tolist()):
+        out.setdefault(row - first_new, []).append((other, score))
+    return out

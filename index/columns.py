@@ -1,4 +1,4 @@
-"""A Whoosh column that numpy can read whole: per-document codes into a table of distinct values.
+"""Whoosh columns that numpy can read whole: dictionary codes, dates and MinHash signatures.
 
 Facet counting needs, for every matching document, its agency, country or people. Whoosh's own string
 columns answer one document at a time through Python; this one lays the codes out as one little-endian
@@ -16,7 +16,10 @@ from array import array
 import numpy as np
 from whoosh import columns
 
-__all__ = ["DictColumn", "read_codes", "read_numbers", "NumberColumn", "MISSING"]
+from .clusters import WIDTH
+
+__all__ = ["DictColumn", "read_codes", "read_numbers", "NumberColumn", "MISSING", "SignatureColumn",
+           "read_signatures"]
 
 _TRAILER = struct.Struct("<I3s")
 _MAGIC = b"DC1"
@@ -115,3 +118,21 @@ def read_numbers(reader: columns.ColumnReader, doccount: int) -> np.ndarray:
     values = np.full(doccount, MISSING, dtype=np.int64)
     values[:written] = np.frombuffer(reader._dbfile.get(reader._basepos, written * 8), dtype=">i8")
     return values
+
+
+class SignatureColumn(columns.FixedBytesColumn):
+    """A MinHash signature per document (`clusters.WIDTH` little-endian uint32s; zeros for a text without
+    words), laid out one row after another as Whoosh's fixed-width columns are."""
+
+    def __init__(self) -> None:
+        super().__init__(WIDTH * 4)
+
+
+def read_signatures(reader: columns.ColumnReader, doccount: int) -> np.ndarray:
+    """A SignatureColumn reader's rows as one (doccount, WIDTH) uint32 array (Whoosh stops writing after the
+    last row that is not zeros: the rest are zeros)."""
+    written = min(reader._count, doccount)
+    matrix = np.zeros((doccount, WIDTH), dtype=np.uint32)
+    matrix[:written] = np.frombuffer(reader._dbfile.get(reader._basepos, written * WIDTH * 4),
+                                     dtype="<u4").reshape(written, WIDTH)
+    return matrix

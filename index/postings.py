@@ -17,6 +17,9 @@ posting or two, so per-term overhead is what counts. The bytes are those whoosh-
 
 Block length statistics are 0, as `codec.Codec` leaves them (only Whoosh's block-skipping scorer reads
 them). Blocks hold BLOCK postings, more than W3's 128: a search reads whole lists, one pickle per block.
+Pickles use protocol 5 where W3 uses 2: protocol 2 stores every bytes value (a posting's positions) as a
+latin-1 string rebuilt through `codecs.encode`, which made a block ten times slower to write and seven times
+slower to read; `pickle.loads` reads either.
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 
 from .codec import INLINE_LIMIT
 
-__all__ = ["BLOCK", "Values", "write_field"]
+__all__ = ["BLOCK", "GROUP", "Values", "write_field"]
 
 BLOCK = 1024
+_PROTOCOL = 5
+GROUP = 1 << 16
 _ROW_LENGTHS = struct.Struct("!ii")  # HashWriter's key and value lengths before each row
 
 
@@ -46,38 +51,34 @@ class Values:
     buffer: bytes
     offsets: np.ndarray  # int64, one more than there are postings
 
-    def cut(self, begin: int, end: int) -> tuple[bytes, ...]:
+    def split(self, begin: int, end: int) -> list[bytes]:
         bounds = self.offsets[begin:end + 1].tolist()
         buffer = self.buffer
-        return tuple(buffer[a:b] for a, b in pairwise(bounds))
+        return [buffer[a:b] for a, b in pairwise(bounds)]
 
 
-def _mini_weights(weights: np.ndarray) -> tuple[float, ...] | float | None:
+def _mini_weights(weights: list[float]) -> tuple[float, ...] | float | None:
     # W3's compact weights: None when all are 1, one float when all are equal
-    first = float(weights[0])
-    if (weights == weights[0]).all():
+    first = weights[0]
+    if weights.count(first) == len(weights):
         return None if first == 1.0 else first
-    return tuple(weights.tolist())
+    return tuple(weights)
 
 
-def _write_list(postfile, ids: np.ndarray, weights: np.ndarray, values: Values | None,  # type: ignore[no-untyped-def]
-                first: int) -> bytes:
-    """Write the posting list at `first` in blocks; returns its (offset, length), as a term row ends."""
-    start = postfile.tell()
+def _posting_list(ids: list[int], deltas: list[int], weights: list[float], values: list[bytes] | None) -> bytes:
+    """A long posting list's bytes, in blocks of BLOCK postings."""
     parts = [WHOOSH3_HEADER_MAGIC]
     count = len(ids)
     for begin in range(0, count, BLOCK):
         end = min(begin + BLOCK, count)
-        block_ids, block_weights = ids[begin:end], weights[begin:end]
-        data = (tuple(np.diff(block_ids, prepend=0).tolist()), _mini_weights(block_weights),
-                values.cut(first + begin, first + end) if values is not None else None)
-        packed = pickle.dumps(data, 2)
-        head = pickle.dumps((end - begin, int(block_ids[-1]), float(block_weights.max()), 0, 0, 0), 2)
+        block_weights = weights[begin:end]
+        data = (tuple(deltas[begin:end]), _mini_weights(block_weights),
+                tuple(values[begin:end]) if values is not None else None)
+        packed = pickle.dumps(data, _PROTOCOL)
+        head = pickle.dumps((end - begin, ids[end - 1], max(block_weights), 0, 0, 0), _PROTOCOL)
         size = len(head) + len(packed)
         parts += (pack_int(-size if end == count else size), head, packed)
-    blob = b"".join(parts)
-    postfile.write(blob)
-    return pack_long(start) + pack_int(len(blob))
+    return b"".join(parts)
 
 
 def write_field(fieldwriter: W3FieldWriter, words: list[str], bounds: np.ndarray, ids: np.ndarray,
@@ -85,32 +86,53 @@ def write_field(fieldwriter: W3FieldWriter, words: list[str], bounds: np.ndarray
     """Write a field's terms: `words[i]` (ascending) owns postings bounds[i]:bounds[i+1] of `ids`
     (ascending within a term), `weights` (float32) and `values` (None for formats without values).
     The field must have been started on `fieldwriter` (whose `_postfile`, `_tindex` and `_fieldid` are
-    W3FieldWriter's private postings file, terms table and field id)."""
+    W3FieldWriter's private postings file, terms table and field id).
+
+    Postings become Python lists a group of terms at a time (GROUP postings or so): slicing and pickling
+    lists is C work, where numpy calls per term would cost more than the terms' bytes, and a group at a
+    time bounds the memory those objects take.
+    """
     starts, ends = bounds[:-1], bounds[1:]
     frequency = ends - starts
     totals = np.add.reduceat(weights.astype(np.float64), starts).tolist()
     maxima = np.maximum.reduceat(weights, starts).tolist()
-    first_ids, last_ids = ids[starts].tolist(), ids[ends - 1].tolist()
-    # Python lists of the postings of inlined terms only, each term's from small_at[i] on
-    small = frequency < INLINE_LIMIT
-    in_small = np.repeat(small, frequency)
-    small_ids, small_weights = ids[in_small].tolist(), weights[in_small].tolist()
-    small_at = (np.cumsum(frequency * small) - frequency * small).tolist()
+    # a block's ids are delta-coded from 0: its first delta is its first id
+    deltas = np.diff(ids, prepend=0)
+    long = frequency > BLOCK
+    block_first = np.concatenate([starts, *(np.arange(a + BLOCK, b, BLOCK)
+                                            for a, b in zip(starts[long].tolist(), ends[long].tolist()))])
+    deltas[block_first] = ids[block_first]
     pack_row = W3TermInfo._struct.pack
     prefix = pack_ushort(fieldwriter._fieldid)
+    postfile = fieldwriter._postfile
+    offset = postfile.tell()
+    start_list, end_list = starts.tolist(), ends.tolist()
     rows = []
-    for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist())):
-        n = b - a
-        head = pack_row(n < INLINE_LIMIT, totals[i], n, 0, 0, maxima[i], first_ids[i], last_ids[i])
-        if n < INLINE_LIMIT:
-            at = small_at[i]
-            # W3 reads one value a posting from an inlined list: empty ones for a format without values
-            inline = (tuple(small_ids[at:at + n]), tuple(small_weights[at:at + n]),
-                      values.cut(a, b) if values is not None else (b"",) * n)
-            tail = pickle.dumps(inline, 2)
-        else:
-            tail = _write_list(fieldwriter._postfile, ids[a:b], weights[a:b], values, a)
-        rows.append((prefix + words[i].encode("utf-8"), head + tail))
+    term = 0
+    while term < len(words):
+        last = max(int(np.searchsorted(starts, start_list[term] + GROUP, side="right")), term + 1)
+        base, stop = start_list[term], end_list[last - 1]
+        id_list, delta_list, weight_list = ids[base:stop].tolist(), deltas[base:stop].tolist(), weights[base:stop].tolist()
+        value_list = values.split(base, stop) if values is not None else None
+        blobs = []
+        for i in range(term, last):
+            a, b = start_list[i] - base, end_list[i] - base
+            n = b - a
+            head = pack_row(n < INLINE_LIMIT, totals[i], n, 0, 0, maxima[i], id_list[a], id_list[b - 1])
+            if n < INLINE_LIMIT:
+                # W3 reads one value a posting from an inlined list: empty ones for a format without values
+                inline = (tuple(id_list[a:b]), tuple(weight_list[a:b]),
+                          tuple(value_list[a:b]) if value_list is not None else (b"",) * n)
+                tail = pickle.dumps(inline, _PROTOCOL)
+            else:
+                blob = _posting_list(id_list[a:b], delta_list[a:b], weight_list[a:b],
+                                     value_list[a:b] if value_list is not None else None)
+                tail = pack_long(offset) + pack_int(len(blob))
+                offset += len(blob)
+                blobs.append(blob)
+            rows.append((prefix + words[i].encode("utf-8"), head + tail))
+        postfile.write(b"".join(blobs))
+        term = last
     _add_rows(fieldwriter._tindex, rows)
 
 

@@ -21,7 +21,7 @@ from whoosh import fields, formats
 from wiredesk.release import Release
 
 from .analysis import PositionsFormat, TextAnalyzer, value_key
-from .columns import DictColumn, NumberColumn
+from .columns import DictColumn, NumberColumn, SignatureColumn
 
 __all__ = [
     "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "CASE_SENSITIVE", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS",
@@ -29,7 +29,7 @@ __all__ = [
     "build_schema", "text_values", "document_fields", "stored_release",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SEPARATOR = "\x1f"  # between the values of a multi-valued exact field, in the index and in its column
 
 TEXT_FIELDS = ("title", "body", "acronyms")
@@ -79,9 +79,8 @@ def build_schema() -> fields.Schema:
         id=ExactField(unique=True, fold=False),
         url=ExactField(),
         acronym_pair=ExactField(),  # "sidm=society of indian defence manufacturers": the index's acronym table
-        lsh=ExactField(),  # MinHash band keys, to find syndicated copies
         doc=fields.STORED(),
-        signature=fields.STORED(),
+        signature=fields.COLUMN(SignatureColumn()),  # MinHash, to find syndicated copies
     )
     for name in EXACT_FIELDS:
         if name not in schema:
@@ -126,7 +125,7 @@ def text_values(release: Release) -> dict[str, Any]:
     }
 
 
-def document_fields(release: Release, *, lsh_keys: Iterable[str], signature: bytes) -> dict[str, Any]:
+def document_fields(release: Release, *, signature: bytes | None) -> dict[str, Any]:
     """The keyword arguments of Whoosh's add_document for one release (cluster already assigned)."""
     pairs = (f"{value_key(short)}={value_key(long)}" for short, long in release.acronyms.items() if short and long)
     doc: dict[str, Any] = {
@@ -140,7 +139,6 @@ def document_fields(release: Release, *, lsh_keys: Iterable[str], signature: byt
         "language": _clean(release.language),
         "cluster": release.cluster,
         "acronym_pair": SEPARATOR.join(pairs),
-        "lsh": SEPARATOR.join(lsh_keys),
         "doc": json.dumps(release.to_dict(), ensure_ascii=False),
         "signature": signature,
     }

@@ -21,6 +21,7 @@ from wiredesk.release import Release
 from . import clusters
 from .bulk import write_segment
 from .codec import Codec
+from .columns import read_signatures
 from .merging import to_fold
 from .schema import document_fields, stored_release
 from .tokens import Analysed, Analyser, analyse
@@ -33,45 +34,57 @@ BATCH = 10_000
 
 
 class _Copies:
-    """Finds, for a new release, the most similar stored or just-added release (its syndicated original)."""
+    """Chooses each new release's cluster: that of its closest copy, stored or added earlier in the batch."""
 
-    def __init__(self, reader) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, reader, added: list[Release], signatures: np.ndarray) -> None:  # type: ignore[no-untyped-def]
         self._reader = reader
-        self._cluster_column = reader.column_reader("cluster", translate=False) if reader.doc_count_all() else None
-        self._added: dict[str, list[tuple[str, str, np.ndarray]]] = {}  # band key -> [(id, cluster, signature)]
+        self._stored = _stored_signatures(reader)
+        self._clusters = reader.column_reader("cluster", translate=False) if reader.doc_count_all() else None
+        self._added = added
+        self._found = clusters.copies(signatures, self._stored)
+        self._assigned: list[str] = []  # the cluster given to each added release so far, in order
 
-    def cluster_for(self, release: Release, sig: np.ndarray | None, keys: list[str], *, own: set[int]) -> str:
-        """The cluster of the closest copy at SIMILARITY or above, else the release's own id.
+    @property
+    def stored(self) -> np.ndarray:
+        """The signatures of the writer's snapshot, one row per document number."""
+        return self._stored
+
+    def cluster_for(self, row: int, release: Release, *, own: list[int]) -> str:
+        """The cluster of the closest copy of added release `row` at SIMILARITY or above, else its own id.
 
         `own` holds the document numbers of the stored version of this same release, never its own copy.
         """
-        if sig is None:
-            return release.id
         best_score, best_cluster = clusters.SIMILARITY, ""
-        candidates: list[tuple[np.ndarray | None, str]] = []
-        seen = set(own)
-        for key in keys:
-            if self._cluster_column is not None and ("lsh", key) in self._reader:
-                for docnum in self._reader.postings("lsh", key).all_ids():
-                    if docnum not in seen:
-                        seen.add(docnum)
-                        other = clusters.from_bytes(self._reader.stored_fields(docnum).get("signature", b""))
-                        candidates.append((other, self._cluster_column[docnum].decode("utf-8")))
-            candidates.extend((other, cluster) for other_id, cluster, other in self._added.get(key, ())
-                              if other_id != release.id)
-        for other, cluster in candidates:
-            if other is None or not cluster:
+        count = len(self._stored)
+        for other, score in self._found.get(row, ()):
+            if other < count:
+                if other in own or self._reader.is_deleted(other):
+                    continue
+                cluster = self._clusters[other].decode("utf-8") if self._clusters is not None else ""
+            elif self._added[other - count].id == release.id:
                 continue
-            score = clusters.similarity(sig, other)
+            else:
+                cluster = self._assigned[other - count]
             # ties go to the smaller cluster id, so the choice does not depend on the order of arrival
-            if score > best_score or (score == best_score and (not best_cluster or cluster < best_cluster)):
+            if cluster and (score > best_score or (score == best_score and (not best_cluster or cluster < best_cluster))):
                 best_score, best_cluster = score, cluster
         return best_cluster or release.id
 
-    def remember(self, release: Release, sig: np.ndarray | None, keys: list[str]) -> None:
-        if sig is not None:
-            for key in keys:
-                self._added.setdefault(key, []).append((release.id, release.cluster, sig))
+    def remember(self, release: Release) -> None:
+        """Note the cluster of the next added release (called once per release, in order)."""
+        self._assigned.append(release.cluster)
+
+
+def _stored_signatures(reader) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Every document's signature in a reader (one segment's or several), by document number."""
+    parts = [np.zeros((0, clusters.WIDTH), dtype=np.uint32)]
+    for leaf, _offset in reader.leaf_readers():
+        count = leaf.doc_count_all()
+        if leaf.has_column("signature"):
+            parts.append(read_signatures(leaf.column_reader("signature", translate=False), count))
+        else:
+            parts.append(np.zeros((count, clusters.WIDTH), dtype=np.uint32))
+    return np.concatenate(parts)
 
 
 class IndexWriter:
@@ -85,9 +98,12 @@ class IndexWriter:
         self._analyser = Analyser()
 
     def add(self, releases: Iterable[Release]) -> None:
-        """Add or update releases by id (missing ids, hashes and leads are derived)."""
+        """Add or update releases by id. One without an id or content hash has its derived fields filled in
+        (`Release.with_derived`); one with both is taken as derived already, as extraction, import and replay
+        give them (deriving costs as much as a tenth of indexing a release)."""
         for release in releases:
-            release = release.with_derived()
+            if not (release.id and release.content_hash):
+                release = release.with_derived()
             self._deleted.discard(release.id)
             self._pending.pop(release.id, None)  # re-insert so the latest version keeps arrival order
             self._pending[release.id] = release
@@ -128,16 +144,17 @@ class IndexWriter:
             reader = writer.reader()
             for id in self._deleted:
                 _delete_id(writer, reader, id)
-            copies = _Copies(reader)
-            docs = [self._document(writer, reader, copies, release, sig)
-                    for release, sig in zip(added, analysed.signatures)]
+            signatures = clusters.signature_matrix(analysed.signatures)
+            copies = _Copies(reader, added, signatures)
+            docs = [self._document(writer, reader, copies, row, release, signatures[row])
+                    for row, release in enumerate(added)]
             changed = np.array([doc is not None for doc in docs], dtype=bool)
             segments = writer.segments
             live = [seg.doc_count() for seg in segments]
             fold = len(segments) if fold_all else to_fold(live, [seg.doc_count_all() for seg in segments],
                                                           int(changed.sum()))
             kept = segments[:len(segments) - fold]
-            folded, folded_docs = _stored_documents(reader, writer, len(kept))
+            folded, folded_docs = _stored_documents(reader, writer, len(kept), copies.stored)
             write_segment(writer, folded_docs + [doc for doc in docs if doc is not None],
                           Analysed.join([analyse(folded), analysed.select(changed)]))
         except BaseException:
@@ -148,41 +165,40 @@ class IndexWriter:
         self._deleted.clear()
         self._index.refresh()
 
-    def _document(self, writer: SegmentWriter, reader, copies: _Copies, release: Release,  # type: ignore[no-untyped-def]
-                  sig: np.ndarray | None) -> dict[str, Any] | None:
+    def _document(self, writer: SegmentWriter, reader, copies: _Copies, row: int,  # type: ignore[no-untyped-def]
+                  release: Release, signature: np.ndarray) -> dict[str, Any] | None:
         """The fields to index for a release (its stored version deleted), or None when it is unchanged."""
         own = _docnums(reader, release.id)
         existing = stored_release(reader.stored_fields(own[0])) if own else None
-        keys = clusters.band_keys(sig) if sig is not None else []
         if existing is not None and existing.content_hash == release.content_hash and existing.cluster:
             release = replace(release, cluster=existing.cluster)  # same text, same cluster: ids stay stable
             if existing == release:
-                copies.remember(release, sig, keys)
+                copies.remember(release)
                 return None
         else:
-            release = replace(release, cluster=copies.cluster_for(release, sig, keys, own=set(own)))
+            release = replace(release, cluster=copies.cluster_for(row, release, own=own))
         for docnum in own:
             writer.delete_document(docnum)
-        copies.remember(release, sig, keys)
-        signature = sig.astype("<u4").tobytes() if sig is not None else b""
-        return document_fields(release, lsh_keys=keys, signature=signature)
+        copies.remember(release)
+        return document_fields(release, signature=_signature_bytes(signature))
 
 
-def _stored_documents(reader, writer: SegmentWriter,  # type: ignore[no-untyped-def]
-                      first: int) -> tuple[list[Release], list[dict[str, Any]]]:
+def _signature_bytes(row: np.ndarray) -> bytes | None:
+    return row.astype("<u4").tobytes() if row.any() else None
+
+
+def _stored_documents(reader, writer: SegmentWriter, first: int,  # type: ignore[no-untyped-def]
+                      signatures: np.ndarray) -> tuple[list[Release], list[dict[str, Any]]]:
     """The releases and fields of every live document in the writer's segments from number `first` on, from
-    what they store (release and signature), to be written again."""
+    what they store (the release, and `signatures` by document number), to be written again."""
     releases, docs = [], []
     start = sum(seg.doc_count_all() for seg in writer.segments[:first])
     for docnum in range(start, start + sum(seg.doc_count_all() for seg in writer.segments[first:])):
         if reader.is_deleted(docnum):
             continue
-        stored = reader.stored_fields(docnum)
-        release = stored_release(stored)
-        sig = clusters.from_bytes(stored.get("signature", b""))
+        release = stored_release(reader.stored_fields(docnum))
         releases.append(release)
-        docs.append(document_fields(release, lsh_keys=clusters.band_keys(sig) if sig is not None else [],
-                                    signature=stored.get("signature", b"")))
+        docs.append(document_fields(release, signature=_signature_bytes(signatures[docnum])))
     return releases, docs
 
 

@@ -15,7 +15,7 @@ from whoosh.writing import SegmentWriter
 
 from index import open_index
 from index.analysis import terms
-from index.clusters import band_keys, signature_of
+from index.clusters import signature_of
 from index.codec import Codec
 from index.merging import MERGE_FACTOR, SMALL, to_fold
 from index.schema import document_fields
@@ -40,8 +40,7 @@ def whoosh_reference(root: Path, indexed) -> object:
     writer = SegmentWriter(ix.whoosh(), codec=Codec(), compound=False)
     for release in indexed:
         sig = signature_of(terms(release.body or release.title))
-        writer.add_document(**document_fields(release, lsh_keys=band_keys(sig) if sig is not None else [],
-                                              signature=sig.astype("<u4").tobytes() if sig is not None else b""))
+        writer.add_document(**document_fields(release, signature=sig.astype("<u4").tobytes() if sig is not None else None))
     writer.commit()
     ix.refresh()
     return ix
