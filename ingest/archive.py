@@ -5,7 +5,16 @@ Layout under `storage.archive`:
     blobs/ab/cd/<sha256>.gz      a body, gzip-compressed, named by the SHA-256 of the uncompressed bytes
     pages/ab/<sha256(url)>.json  the latest fetch of one URL: url, final URL, headers, fetch time, source,
                                  feed hints, and the body's sha256
-    records/ab/<sha256(key)>.json  the latest imported record with one id, pointing at its JSON blob
+    records/ab/<sha256(key)>.json  legacy, only read: an imported record's latest version, pointing at its
+                                 JSON blob
+    records/packs/<time_ns>-<sha256[:16]>.jsonl.gz
+                                 one imported batch: its records as gzip-compressed JSON lines, named so that
+                                 names sort in write order
+
+Imports write one pack per batch rather than a blob and an entry per record: two small atomic files per record
+kept the archive busier than indexing. A record's key is its id or, lacking one, the sha256 of its JSON; the
+latest version of a key is its last line in the last pack holding it, and any pack beats a legacy entry, which
+is older.
 
 Blobs are content-addressed, so a page fetched again unchanged costs nothing. Every file is written to a
 temporary name in the same folder and moved into place with `os.replace`, so a process killed mid-write
@@ -19,6 +28,8 @@ import hashlib
 import json
 import os
 import tempfile
+import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
@@ -34,6 +45,9 @@ __all__ = ["Archive"]
 
 # Fast enough to keep up with a fetcher on one core; bodies are HTML, which shrinks well at any level.
 _GZIP_LEVEL = 5
+# Packs are written beside indexing: zlib lets go of the GIL while compressing, but level 1 still takes a
+# third of level 5's time for 14% more bytes on press-release JSON (0.3 s vs 1.0 s per 10,000 records).
+_PACK_LEVEL = 1
 
 
 class Archive:
@@ -57,13 +71,15 @@ class Archive:
         self._write_entry("pages", page.url, entry)
         return digest
 
-    def put_record(self, record: dict[str, Any]) -> str:
-        """Keep an imported record (the `extract` JSON shape) as the latest with its id; returns its sha256."""
-        data = json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        digest = self._put_blob(data)
-        key = str(record.get("id") or "") or digest
-        self._write_entry("records", key, {"key": key, "sha256": digest})
-        return digest
+    def put_records(self, records: list[dict[str, Any]]) -> None:
+        """Keep a batch of imported records (the `extract` JSON shape) as one pack, newer than every earlier one."""
+        if not records:
+            return
+        lines = "".join(json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n" for record in records)
+        packed = gzip.compress(lines.encode("utf-8"), compresslevel=_PACK_LEVEL, mtime=0)
+        # the hash keeps two packs written in the same nanosecond apart
+        name = f"{time.time_ns():020d}-{hashlib.sha256(packed).hexdigest()[:16]}.jsonl.gz"
+        _atomic_write(self._packs_folder() / name, packed)
 
     def pages(self) -> Iterator[RawPage]:
         """Every archived URL's latest page, in a stable order."""
@@ -79,15 +95,35 @@ class Archive:
             )
 
     def records(self) -> Iterator[dict[str, Any]]:
-        """Every imported record (the latest per id), in a stable order."""
-        for entry in self._entries("records"):
-            yield json.loads(self.body(entry["sha256"]))
+        """Every imported record (the latest per key): surviving legacy entries, then packs in write order.
+
+        Two passes, so only where each key's latest version lies is held in memory, never the records.
+        """
+        packs = sorted(self._packs_folder().glob("*.jsonl.gz"))
+        legacy = {entry["key"]: entry["sha256"] for entry in self._entries("records")}
+        latest: dict[str, tuple[int, int]] = {}
+        for number, pack in enumerate(packs):
+            for line, (key, _) in enumerate(_pack_records(pack)):
+                latest[key] = (number, line)
+        for key, digest in legacy.items():
+            if key not in latest:
+                yield json.loads(self.body(digest))
+        wanted: dict[int, set[int]] = {}
+        for number, line in latest.values():
+            wanted.setdefault(number, set()).add(line)
+        for number, lines in sorted(wanted.items()):
+            for line, (_, record) in enumerate(_pack_records(packs[number])):
+                if line in lines:
+                    yield record
 
     def body(self, digest: str) -> bytes:
         try:
             return gzip.decompress(self._blob_path(digest).read_bytes())
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise StorageError(f"archive blob {digest}: {exc}") from exc
+
+    def _packs_folder(self) -> Path:
+        return self.root / "records" / "packs"
 
     def _blob_path(self, digest: str) -> Path:
         return self.root / "blobs" / digest[:2] / digest[2:4] / f"{digest}.gz"
@@ -114,6 +150,20 @@ class Archive:
                 yield json.loads(path.read_bytes())
             except (OSError, ValueError) as exc:
                 raise StorageError(f"archive entry {path}: {exc}") from exc
+
+
+def _pack_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each line of a pack as (key, record), in order."""
+    try:
+        with gzip.open(path, "rb") as lines:
+            # binary lines split on b"\n" only; json.dumps escapes every newline inside a record
+            for line in lines:
+                data = line.rstrip(b"\n")
+                record = json.loads(data)
+                # the key legacy entries were filed under: the id, or the sha256 of the serialised record
+                yield str(record.get("id") or "") or hashlib.sha256(data).hexdigest(), record
+    except (OSError, EOFError, zlib.error, ValueError) as exc:
+        raise StorageError(f"archive pack {path}: {exc}") from exc
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

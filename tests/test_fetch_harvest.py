@@ -390,7 +390,7 @@ def test_replay_rebuilds_from_the_archive_without_the_network(tmp_path: Path) ->
         site.route("/feed", Reply(200, rss([(site.url("/a"), "Alpha hint"), (site.url("/b"), "Beta")]), {"Content-Type": "text/xml"}))
         config = make_config(tmp_path, SourceConfig(name="w", kind="feed", url=site.url("/feed")), respect_robots=False)
         live = {o.release.id: o.release for o in run(config).values() if o.release}
-    Archive(config.storage.archive).put_record({"id": "imported-1", "title": "Imported", "body": "Imported body text."})
+    Archive(config.storage.archive).put_records([{"id": "imported-1", "title": "Imported", "body": "Imported body text."}])
     replayed = list(replay(config))
     assert {r.id: r for r in replayed if r.id in live} == live
     assert [r.title for r in replayed if r.id == "imported-1"] == ["Imported"]

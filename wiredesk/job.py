@@ -209,8 +209,7 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
     index = open_index(config.storage.index_root)
 
     def keep(records: list[dict]) -> None:
-        for record in records:
-            archive.put_record(record)
+        archive.put_records(records)
 
     with ThreadPoolExecutor(1, thread_name_prefix="wiredesk-archive") as archiver, index.writer() as writer:
         archived: Future | None = None
