@@ -84,11 +84,13 @@ def signature_matrix(signatures: Sequence[np.ndarray | None]) -> np.ndarray:
 
 def _band_hashes(matrix: np.ndarray) -> np.ndarray:
     """(n, BANDS) uint64: a hash of each band's ROWS values (wrapping arithmetic; a collision only adds a
-    candidate, which the full comparison then drops)."""
-    rows = matrix.reshape(len(matrix), BANDS, ROWS).astype(np.uint64)
+    candidate, which the full comparison then drops). One row slot at a time: a whole index's signatures
+    widened to 64 bits at once would be the largest allocation of a commit."""
+    bands = matrix.reshape(len(matrix), BANDS, ROWS)
     hashes = np.zeros((len(matrix), BANDS), dtype=np.uint64)
     for row in range(ROWS):
-        hashes = (hashes ^ rows[:, :, row]) * _MIX
+        hashes ^= bands[:, :, row]
+        hashes *= _MIX
     return hashes
 
 
@@ -98,10 +100,9 @@ def copies(new: np.ndarray, old: np.ndarray) -> dict[int, list[tuple[int, float]
     Returns {new row: [(other, similarity), ...]} for pairs that share a band and reach SIMILARITY; `other` is
     a row of `old`, or len(old) + a row of `new`. Zero rows (no words) have no copies.
     """
-    stacked = np.concatenate([old, new]) if len(old) else new
     first_new = len(old)
-    hashes = _band_hashes(stacked)
-    has_words = stacked.any(axis=1)
+    hashes = np.concatenate([_band_hashes(old), _band_hashes(new)])
+    has_words = np.concatenate([old.any(axis=1), new.any(axis=1)])
     pairs: list[np.ndarray] = []
     for band in range(BANDS):
         order = np.argsort(hashes[:, band], kind="stable")
@@ -109,7 +110,7 @@ def copies(new: np.ndarray, old: np.ndarray) -> dict[int, list[tuple[int, float]
         keys = hashes[order, band]
         starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else keys
         sizes = np.diff(np.append(starts, len(keys)))
-        newest = np.maximum.reduceat(order, starts) if len(keys) else order  # a run with a new row ends in one
+        newest = np.maximum.reduceat(order, starts) if len(keys) else order  # new rows come last
         for start, size in zip(starts[(sizes > 1) & (newest >= first_new)].tolist(),
                                sizes[(sizes > 1) & (newest >= first_new)].tolist()):
             members = np.sort(order[start:start + size])
@@ -119,7 +120,11 @@ def copies(new: np.ndarray, old: np.ndarray) -> dict[int, list[tuple[int, float]
     if not pairs:
         return {}
     found = np.unique(np.concatenate(pairs), axis=0)
-    similar = (stacked[found[:, 0]] == stacked[found[:, 1]]).sum(axis=1) / WIDTH
+    others = np.empty((len(found), WIDTH), dtype=np.uint32)
+    stored = found[:, 1] < first_new
+    others[stored] = old[found[stored, 1]]
+    others[~stored] = new[found[~stored, 1] - first_new]
+    similar = (new[found[:, 0] - first_new] == others).sum(axis=1) / WIDTH
     found, similar = found[similar >= SIMILARITY], similar[similar >= SIMILARITY]
     out: dict[int, list[tuple[int, float]]] = {}
     for (row, other), score in zip(found.tolist(), similar.tolist()):

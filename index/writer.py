@@ -77,14 +77,12 @@ class _Copies:
 
 def _stored_signatures(reader) -> np.ndarray:  # type: ignore[no-untyped-def]
     """Every document's signature in a reader (one segment's or several), by document number."""
-    parts = [np.zeros((0, clusters.WIDTH), dtype=np.uint32)]
-    for leaf, _offset in reader.leaf_readers():
+    matrix = np.zeros((reader.doc_count_all(), clusters.WIDTH), dtype=np.uint32)
+    for leaf, offset in reader.leaf_readers():
         count = leaf.doc_count_all()
         if leaf.has_column("signature"):
-            parts.append(read_signatures(leaf.column_reader("signature", translate=False), count))
-        else:
-            parts.append(np.zeros((count, clusters.WIDTH), dtype=np.uint32))
-    return np.concatenate(parts)
+            matrix[offset:offset + count] = read_signatures(leaf.column_reader("signature", translate=False), count)
+    return matrix
 
 
 class IndexWriter:
