@@ -28,6 +28,20 @@ def test_wait_gives_up_after_its_seconds(sample_config: Path) -> None:
     assert result.exit_code == 1 and "after waiting 0.5 s" in result.stderr
 
 
+def test_import_and_reindex_take_the_run_lock_and_can_wait_for_it(sample_config: Path) -> None:
+    config = load_config(sample_config)
+    line = json.dumps({"id": "doc-1", "body": "Wind turbines arrive at the port."}) + "\n"
+    with run_lock(config.storage.run_lock):
+        imported = CliRunner().invoke(cli, ["--config", str(sample_config), "import", "-"], input=line)
+        waited = CliRunner().invoke(cli, ["--config", str(sample_config), "import", "-", "--wait", "0.3"], input=line)
+        reindexed = CliRunner().invoke(cli, ["--config", str(sample_config), "reindex", "--wait", "0.3"])
+    assert imported.exit_code == 1 and imported.stderr.startswith("Error: another wiredesk run holds the lock")
+    assert waited.exit_code == 1 and "after waiting 0.3 s" in waited.stderr
+    assert reindexed.exit_code == 1 and "after waiting 0.3 s" in reindexed.stderr
+    after = CliRunner().invoke(cli, ["--config", str(sample_config), "import", "-", "--wait", "5", "--json"], input=line)
+    assert after.exit_code == 0 and json.loads(after.stdout)["imported"] == 1
+
+
 def test_import_reports_bad_lines_and_loads_the_rest(sample_config: Path) -> None:
     lines = [
         json.dumps({"id": "Doc-1", "title": "Solar tender opens", "body": "The tender for solar parks opens in Jaipur."}),

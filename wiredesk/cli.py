@@ -51,6 +51,11 @@ def json_option(help_text: str = "Print JSON for scripts instead of text for peo
     return click.option("--json", "as_json", is_flag=True, help=help_text)
 
 
+def wait_option() -> Callable:
+    return click.option("--wait", type=float, is_flag=False, flag_value=600.0, default=None, metavar="[SECONDS]",
+                        help="If another run holds the lock, wait for it (default 600 s) instead of exiting 1.")
+
+
 def emit_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False))
 
@@ -120,8 +125,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 @click.option("--source", "source_names", multiple=True, metavar="NAME",
               help="Run only this source (repeatable); runs it even if disabled or not due (with --watch: when due).")
 @click.option("--all", "all_sources", is_flag=True, help="Run every enabled source, due or not.")
-@click.option("--wait", type=float, is_flag=False, flag_value=600.0, default=None, metavar="[SECONDS]",
-              help="If another run holds the lock, wait for it (default 600 s) instead of exiting 1.")
+@wait_option()
 @click.option("--watch", is_flag=True,
               help="Keep running: each source when it is due, until SIGTERM or Ctrl-C (then exit 0).")
 @click.option("--commit-every", type=click.IntRange(1), default=COMMIT_EVERY, show_default=True, metavar="N",
@@ -318,9 +322,10 @@ def stats(state: State, as_json: bool) -> None:
 @cli.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--source", "source_name", default="import", show_default=True, help="Source name for records that give none.")
+@wait_option()
 @json_option()
 @pass_state
-def import_(state: State, file: Any, source_name: str, as_json: bool) -> None:
+def import_(state: State, file: Any, source_name: str, wait: float | None, as_json: bool) -> None:
     """Bulk-load releases from JSON lines in the `extract` shape (FILE, or - for stdin).
 
     A bad line is reported with its number and skipped; the rest load.
@@ -331,7 +336,7 @@ def import_(state: State, file: Any, source_name: str, as_json: bool) -> None:
     from .job import run_import
 
     with _counter("importing") as tick:
-        report = run_import(state.config, file, source=source_name, on_release=tick).to_dict()
+        report = run_import(state.config, file, source=source_name, on_release=tick, wait=wait).to_dict()
     if as_json:
         emit_json(report)
         return
@@ -341,9 +346,10 @@ def import_(state: State, file: Any, source_name: str, as_json: bool) -> None:
 
 
 @cli.command()
+@wait_option()
 @json_option()
 @pass_state
-def reindex(state: State, as_json: bool) -> None:
+def reindex(state: State, wait: float | None, as_json: bool) -> None:
     """Rebuild the index from the raw archive, without the network; searches go on meanwhile.
 
     Run it after upgrading wiredesk (a new extraction or schema) or when told to. Searches read the old
@@ -351,11 +357,12 @@ def reindex(state: State, as_json: bool) -> None:
 
     \b
     wiredesk reindex
+    wiredesk reindex --wait 900     queue behind a running ingest
     """
     from .job import run_reindex
 
     with _counter("reindexing") as tick:
-        documents = run_reindex(state.config, progress=tick)
+        documents = run_reindex(state.config, progress=tick, wait=wait)
     if as_json:
         emit_json({"documents": documents})
     else:

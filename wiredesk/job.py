@@ -193,8 +193,10 @@ def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Itera
 
 
 def run_import(config: Config, stream: IO[str], *, source: str = "import",
-               on_release: Callable[[Release], None] | None = None) -> ImportReport:
+               on_release: Callable[[Release], None] | None = None, wait: float | None = None) -> ImportReport:
     """Load `extract`-shaped JSON lines into the index; each record is kept in the archive for `reindex`.
+
+    Holds the run lock (`wait` as for `run_lock`), so an import never meets an ingest or reindex halfway.
 
     Archiving is file work and indexing is CPU work, so a thread archives each batch while the next one is
     read and indexed; the final commit waits for the archive, so a finished import is wholly rebuildable.
@@ -208,10 +210,9 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
     archive = Archive(config.storage.archive)
     index = open_index(config.storage.index_root)
 
-    def keep(records: list[dict]) -> None:
-        archive.put_records(records)
-
-    with ThreadPoolExecutor(1, thread_name_prefix="wiredesk-archive") as archiver, index.writer() as writer:
+    with (run_lock(config.storage.run_lock, wait=wait),
+          ThreadPoolExecutor(1, thread_name_prefix="wiredesk-archive") as archiver,
+          index.writer() as writer):
         archived: Future | None = None
         batch: list[Release] = []
         records: list[dict] = []
@@ -221,7 +222,7 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
             if len(batch) >= COMMIT_EVERY * 5:
                 if archived is not None:
                     archived.result()  # one batch in flight bounds the records held in memory
-                archived = archiver.submit(keep, records)
+                archived = archiver.submit(archive.put_records, records)
                 writer.add(batch)
                 report.imported += len(batch)
                 batch, records = [], []
@@ -229,14 +230,15 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
                 on_release(release)
         if archived is not None:
             archived.result()
-        keep(records)
+        archive.put_records(records)
         writer.add(batch)
         report.imported += len(batch)
         writer.commit()
     return report
 
 
-def run_reindex(config: Config, *, progress: Callable[[Release], None] | None = None) -> int:
+def run_reindex(config: Config, *, progress: Callable[[Release], None] | None = None,
+                wait: float | None = None) -> int:
     """Rebuild the index from the raw archive without the network; searches use the old one until the swap.
 
     `progress` sees each release as it goes into the new index.
@@ -244,7 +246,7 @@ def run_reindex(config: Config, *, progress: Callable[[Release], None] | None = 
     from index import rebuild
     from ingest.replay import replay
 
-    with run_lock(config.storage.run_lock):
+    with run_lock(config.storage.run_lock, wait=wait):
         releases = replay(config)
         return rebuild(config.storage.index_root, _each(releases, progress) if progress else releases)
 
