@@ -118,28 +118,35 @@ class _Tally:
     done: _SourceDone | None = None
 
 
+_STOP_POLL = 0.2  # seconds between looks at `stop` while the network is quiet
+
+
 class Harvest:
     """Iterate for the outcomes, `confirm` what the index committed, `close` when done (also on error).
 
     `workers`: extraction processes (default: up to 2, the cores we have); 0 or 1 extracts in a thread.
     `backoff`: the fetcher's first retry wait in seconds.
+    `stop`: polled while waiting for the network; once true, iteration ends and the pages in flight are
+    abandoned (the next run fetches them again), so a page that hangs until its timeout cannot hold up a
+    SIGTERM.
     """
 
     def __init__(self, config: Config, sources: Sequence[SourceConfig], *, now: datetime | None = None,
                  progress: Callable[[str, Outcome], None] | None = None, workers: int | None = None,
-                 backoff: float = 0.5) -> None:
+                 backoff: float = 0.5, stop: Callable[[], bool] | None = None) -> None:
         self.config = config
         self.sources = tuple(sources)
         self.now = now or datetime.now(timezone.utc)
         self.progress = progress
         self.workers = min(2, os.cpu_count() or 1) if workers is None else workers
         self.backoff = backoff
+        self.stop = stop
         self.archive = Archive(config.storage.archive)
         self._conn = open_state(config.storage.state_db)
         self._run: int | None = None
         self._tallies = {s.name: _Tally() for s in self.sources}
         self._pending: dict[str, tuple[str | None, str | None]] = {}  # url -> (lastmod, etag) until confirmed
-        self._exhausted = False
+        self.exhausted = False  # every page listed has an outcome (the run was not stopped)
         self._closed = False
 
     # the consumer ---------------------------------------------------------------------------------------
@@ -156,8 +163,10 @@ class Harvest:
         thread.start()
         try:
             while True:
+                if self.stop is not None and self.stop():
+                    return
                 try:
-                    message = messages.get(timeout=0.05 if window else None)
+                    message = messages.get(timeout=0.05 if window else _STOP_POLL if self.stop else None)
                 except queue.Empty:
                     # nothing new from the network: hand out the extractions that have finished
                     while window and window[0][1].done():
@@ -179,7 +188,7 @@ class Harvest:
                         yield self._finish(*window.popleft())
             while window:
                 yield self._finish(*window.popleft())
-            self._exhausted = True
+            self.exhausted = True
         finally:
             producer.stop()
             thread.join()
@@ -280,7 +289,7 @@ class Harvest:
             with transaction(self._conn) as conn:
                 for source in self.sources:
                     failed |= self._close_source(conn, source, self._tallies[source.name])
-            outcome = "abandoned" if not self._exhausted else "failures" if failed else "ok"
+            outcome = "abandoned" if not self.exhausted else "failures" if failed else "ok"
             finish_run(self._conn, self._run, now=datetime.now(timezone.utc), outcome=outcome)
         finally:
             self._conn.close()
@@ -301,7 +310,7 @@ class Harvest:
                           next_due=iso(self.now + source.every) if source.every else None)
             # new validators only once everything the feed listed is durable: a later 304 then means "done".
             # An iteration left early (a stop, an error) may hold fetched pages it never yielded: not durable.
-            if done.complete and self._exhausted and not tally.yielded_new and not done.listing.not_modified:
+            if done.complete and self.exhausted and not tally.yielded_new and not done.listing.not_modified:
                 values.update(etag=done.listing.etag, last_modified=done.listing.last_modified, settled=iso(self.now))
         names = ", ".join(["name", *values])
         marks = ", ".join("?" for _ in range(len(values) + 1))

@@ -79,3 +79,15 @@ def test_sigterm_mid_run_and_while_sleeping_exits_0_with_a_consistent_index(tmp_
         assert watcher.poll() is None, "watch mode keeps running between rounds"
         assert _stop(watcher, group=signal.SIGINT) < 3 and watcher.returncode == 0
         assert out.empty() and len(index_contents(config)) == PAGES and len(links) == PAGES
+
+
+def test_sigterm_while_a_page_hangs_stops_without_waiting_for_its_timeout(tmp_path: Path, wiredesk_bin: str) -> None:
+    with Site() as site:
+        publish(site, range(2), delay=30)
+        config = write_config(tmp_path, ("wire", site.url("/wire/feed.xml")))
+        config.write_text(config.read_text(encoding="utf-8").replace("timeout = 5", "timeout = 60"), encoding="utf-8")
+        watcher = start(wiredesk_bin, config, "ingest", "--watch", "--log-json")
+        wait_for(lambda: site.seen("/wire/0.html"))
+        assert _stop(watcher) < 3 and watcher.returncode == 0
+        logged = [json.loads(line) for line in watcher.stderr]
+        assert logged[-1]["event"] == "run" and logged[-1]["outcome"] == "stopped"

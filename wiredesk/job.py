@@ -119,7 +119,7 @@ def run_ingest(config: Config, sources: Sequence[SourceConfig], *, wait: float |
     # the index is closed after each run: watch mode runs for months and must not pile up open snapshots
     with run_lock(config.storage.run_lock, wait=wait), open_index(config.storage.index_root) as index:
         alerts = Alerts.saved(config)
-        harvest = Harvest(config, sources)
+        harvest = Harvest(config, sources, stop=stop)
         outcomes = iter(harvest)
         pending: list[Outcome] = []
 
@@ -150,10 +150,8 @@ def run_ingest(config: Config, sources: Sequence[SourceConfig], *, wait: float |
                             commit(writer)
                     elif on_outcome:
                         on_outcome(outcome)
-                    if stop is not None and stop():
-                        report.stopped = True
-                        break
                 commit(writer)
+                report.stopped = not harvest.exhausted
         finally:
             outcomes.close()  # stops the fetcher and the extraction workers before the state is closed
             harvest.close()
