@@ -1,7 +1,8 @@
 """numpy views of one Whoosh segment: postings, field lengths, columns and the deleted-document mask.
 
 Whoosh's matchers walk postings one document at a time in Python. Search instead reads a term's whole
-posting list as two arrays (document numbers, term frequencies) and scores every matching document at once.
+posting list as two arrays (document numbers, term frequencies) and scores every matching document at once;
+phrases read the positions the same way, as flat arrays, and match adjacency with array set operations.
 This leans on the on-disk layout of Whoosh 2.7's W3 codec (pickled blocks of delta-coded ids), which is why
 the project pins whoosh-reloaded to one version; anything else falls back to the public matcher interface.
 Arrays that never change for a segment (lengths, columns) are cached on the `Segment`, which lives as long as
@@ -10,6 +11,7 @@ the searcher it came from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 
 import numpy as np
@@ -26,13 +28,14 @@ __all__ = ["Segment", "segments_of"]
 # Whoosh stores a field's length in one byte, on a log-like scale
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+_NO_POSITIONS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 class Segment:
     """One segment of a searcher's snapshot; document numbers are local (global = offset + local)."""
 
     def __init__(self, searcher: Searcher, offset: int) -> None:
-        self.searcher = searcher  # Whoosh's view of this segment alone, for its phrase matcher
+        self.searcher = searcher  # Whoosh's view of this segment alone
         self.reader: SegmentReader = searcher.reader()
         self.offset = offset
         self.size = self.reader.doc_count_all()
@@ -71,6 +74,28 @@ class Segment:
         found = list(matcher.items_as("weight"))
         return (np.array([d for d, _ in found], dtype=np.int64), np.array([w for _, w in found], dtype=np.float32))
 
+    def positions(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(document numbers, each posting's number of positions, every position in posting order) of a
+        term of a positions field (`analysis.PositionsFormat`), deleted documents included."""
+        try:
+            matcher = self.reader._terms.matcher(field, text.encode("utf-8"), self.reader.schema[field].format)
+        except (TermNotFound, KeyError):
+            return _NO_POSITIONS
+        if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+            ids, values = [], []
+            while not matcher._atend:
+                matcher._read_data()
+                ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
+                matcher._read_values()
+                values.extend(matcher._values)
+                matcher._next_block()
+            return (np.concatenate(ids), *_flat_positions(values))
+        if isinstance(matcher, ListMatcher) and matcher._values is not None:
+            return (np.asarray(matcher._ids, dtype=np.int64), *_flat_positions(matcher._values))
+        found = list(matcher.items_as("positions"))
+        return (np.array([d for d, _ in found], dtype=np.int64), np.array([len(p) for _, p in found], dtype=np.int64),
+                np.array([q for _, p in found for q in p], dtype=np.int64))
+
     def lengths(self, field: str) -> np.ndarray:
         """Every document's length (in terms) of a text field, as scored."""
         if field not in self._lengths:
@@ -78,7 +103,10 @@ class Segment:
             if column is None:
                 self._lengths[field] = np.zeros(self.size, dtype=np.float32)
             else:
-                raw = np.frombuffer(column._dbfile.get(column._basepos, self.size), dtype=np.uint8)
+                # W3 stops the column after the last document with a length: the rest are 0
+                raw = np.zeros(self.size, dtype=np.uint8)
+                written = min(column._count, self.size)
+                raw[:written] = np.frombuffer(column._dbfile.get(column._basepos, written), dtype=np.uint8)
                 self._lengths[field] = _BYTE_LENGTHS[raw]
         return self._lengths[field]
 
@@ -100,6 +128,12 @@ class Segment:
             else:
                 self._codes[field] = (np.zeros(self.size, dtype=np.uint32), [""])
         return self._codes[field]
+
+
+def _flat_positions(values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    # a value is its positions as little-endian uint32s, so one join decodes a whole list
+    counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
+    return counts, np.frombuffer(b"".join(values), dtype="<u4").astype(np.int64)
 
 
 def segments_of(searcher: Searcher) -> list[Segment]:

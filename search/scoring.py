@@ -13,9 +13,9 @@ import fnmatch
 import math
 import re
 from dataclasses import dataclass, field
+from functools import reduce
 
 import numpy as np
-from whoosh import query as wq
 
 from index import Index
 from index.analysis import term as analyse
@@ -37,6 +37,7 @@ B = {"title": 0.3, "body": 0.75, "acronyms": 0.0}
 K1 = 1.2
 _IDF_FLOOR = 0.05  # far below the idf of any informative word (0.69 for one in a third of the documents)
 _MAX_EXPANSIONS = 128  # terms a wildcard or fuzzy word may stand for
+_NO_DOCS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -195,10 +196,7 @@ class Evaluator:
         mask = np.zeros(seg.size, dtype=bool)
         scores = np.zeros(seg.size, dtype=np.float32)
         for name in self._fields(node.field):
-            if not all(seg.has_term(name, word) for word in node.words):
-                continue
-            matcher = wq.Phrase(name, list(node.words)).matcher(seg.searcher)
-            ids = np.fromiter(matcher.all_ids(), dtype=np.int64) if matcher.is_active() else np.zeros(0, np.int64)
+            ids = phrase_docs(seg, name, node.words)
             if not len(ids):
                 continue
             only = np.zeros(seg.size, dtype=bool)
@@ -215,6 +213,49 @@ class Evaluator:
         if node.high is not None:
             mask &= values <= int(node.high.timestamp())
         return Match(mask, np.zeros(seg.size, dtype=np.float32))
+
+
+def phrase_docs(seg: Segment, name: str, words: tuple[str, ...]) -> np.ndarray:
+    """The documents (ascending) of a segment where `words` occur at consecutive positions of a field.
+
+    A document matches where some start p has word k at p + k for every k, so each word contributes the
+    set of keys doc * 2**32 + (position - k) and the phrase starts are their intersection. Keys are built
+    only for the documents still in the running (holding every word, then every start so far), rarest word
+    first, which keeps the arrays near the size of the answer rather than of the common words' lists."""
+    read = {word: seg.positions(name, word) for word in set(words)}
+    docs = reduce(_intersect, sorted((ids for ids, _, _ in read.values()), key=len))
+    starts: np.ndarray | None = None
+    for k, word in sorted(enumerate(words), key=lambda kw: len(read[kw[1]][2])):
+        if not len(docs):
+            return _NO_DOCS
+        keys = _start_keys(*read[word], docs, k)
+        starts = keys if starts is None else _intersect(starts, keys)
+        docs = np.unique(starts >> 32)
+    return docs
+
+
+def _start_keys(ids: np.ndarray, counts: np.ndarray, positions: np.ndarray, docs: np.ndarray,
+                offset: int) -> np.ndarray:
+    # where a phrase would start if this word were its `offset`-th, as doc * 2**32 + start (ascending, as
+    # ids and each posting's positions are), for `docs` only
+    keep = np.repeat(_member(ids, docs), counts)
+    doc_of = np.repeat(ids, counts)[keep]
+    start = positions[keep] - offset
+    inside = start >= 0  # a word too near the field's start cannot be that far into a phrase
+    return (doc_of[inside] << 32) | start[inside]
+
+
+def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    # np.intersect1d for ascending, duplicate-free arrays, without its sorts
+    return a[_member(a, b)]
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    # np.isin for an ascending, duplicate-free set: one binary search per value
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_set, values).clip(max=len(sorted_set) - 1)
+    return sorted_set[at] == values
 
 
 def positive_terms(node: Node) -> set[str]:

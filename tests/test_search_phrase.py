@@ -1,0 +1,179 @@
+"""Phrase matching with numpy over positions, checked against Whoosh's own phrase matcher as the oracle."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from indexfixtures import make_index, release
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import ListMatcher
+
+from index.analysis import terms
+from index.schema import TEXT_FIELDS
+from search import SearchRequest, run
+from search.query import Phrase
+from search.scoring import Evaluator, phrase_docs
+from wiredesk.release import Release
+
+# common words make long posting lists (stored in blocks), rare ones short lists (inlined in the term table)
+_COMMON = ("minister defence prime budget port harbour solar power grid export rail council river farmer "
+           "bla").split()
+_STOP = ("of", "the", "and", "to", "in")
+_RARE = tuple(f"rare{n}" for n in range(400))
+_SIZE = 2400
+
+
+def _sentence(rng: random.Random) -> str:
+    words = []
+    for _ in range(rng.randint(4, 12)):
+        roll = rng.random()
+        if roll < 0.12:
+            words.append(rng.choice(_STOP))
+        elif roll < 0.2:
+            words.append(rng.choice(_RARE))
+        elif roll < 0.25:
+            words.extend(["bla"] * rng.randint(2, 4))  # runs of one word, for phrases that repeat a word
+        elif roll < 0.28:
+            words.append("minister of defence")
+        else:
+            words.append(rng.choice(_COMMON))
+    return " ".join(words).capitalize() + "."
+
+
+def _releases(count: int, start: int, seed: int) -> list[Release]:
+    rng = random.Random(seed)
+    return [release(f"p{n}", " ".join(_sentence(rng) for _ in range(rng.randint(1, 5))),
+                    title=_sentence(rng), acronyms={f"R{n % 9}": _sentence(rng)} if n % 5 == 0 else {})
+            for n in range(start, start + count)]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    """Several segments (one commit each), with deleted documents in the first."""
+    ix = make_index(tmp_path_factory.mktemp("phrases"), _releases(_SIZE, 0, seed=3))
+    with ix.writer() as writer:
+        for batch in range(2):
+            writer.add(_releases(300, _SIZE + 300 * batch, seed=10 + batch))
+            writer.commit()
+        writer.delete(f"p{n}" for n in range(0, _SIZE, 37))
+    yield ix
+    ix.close()
+
+
+def _phrases(rng: random.Random, texts: list[str]) -> list[tuple[str, ...]]:
+    """Windows of indexed text (found), the same words shuffled (mostly apart), repeats and absent words."""
+    found = []
+    for text in rng.sample(texts, 80):
+        words = terms(text)
+        size = rng.randint(2, 4)
+        if len(words) > size:
+            at = rng.randrange(len(words) - size)
+            found.append(tuple(words[at:at + size]))
+    shuffled = [tuple(rng.sample(words, len(words))) for words in found]
+    made = [tuple(terms(text)) for text in ("minister of defence", "prime minister", "defence minister",
+                                            "bla bla", "bla bla bla", "bla bla bla bla", "minister minister",
+                                            "rare5 rare5", "rare7 minister", "solar zzzabsent", "power the grid")]
+    return [words for words in found + shuffled + made if len(words) > 1]
+
+
+def _oracle(seg, name: str, words: tuple[str, ...]) -> set[int]:
+    matcher = wq.Phrase(name, list(words)).matcher(seg.searcher)
+    return set(matcher.all_ids()) if matcher.is_active() else set()
+
+
+def _live(seg, ids: np.ndarray) -> set[int]:
+    return {int(i) for i in ids if seg.live[i]}
+
+
+def test_index_has_several_segments_with_block_and_inline_lists(index):
+    segments = index.segments()
+    assert len(segments) >= 2 and any(not seg.live.all() for seg in segments)
+    kinds = set()
+    for seg in segments:
+        for word in (*_COMMON, *terms(" ".join(_RARE[:40]))):
+            if seg.has_term("body", word):
+                matcher = seg.reader._terms.matcher("body", word.encode(), seg.reader.schema["body"].format)
+                kinds.add(type(matcher))
+    assert {W3LeafMatcher, ListMatcher} <= kinds
+
+
+def test_positions_match_whoosh_postings(index):
+    for seg in index.segments():
+        for name in TEXT_FIELDS:
+            for word in (*_COMMON[:6], *terms(" ".join(_RARE[:20])), "zzzabsent"):
+                ids, counts, positions = seg.positions(name, word)
+                expected = (list(seg.reader.postings(name, word).items_as("positions"))
+                            if seg.has_term(name, word) else [])
+                live = seg.live[ids]
+                starts = np.concatenate([[0], np.cumsum(counts)])
+                got = [(int(ids[i]), positions[starts[i]:starts[i + 1]].tolist()) for i in np.flatnonzero(live)]
+                assert got == [(d, list(p)) for d, p in expected], (name, word)
+
+
+def test_phrase_documents_equal_whoosh_phrase_matcher(index):
+    rng = random.Random(11)
+    texts = [f"{r.title} {r.body}" for r in _releases(_SIZE, 0, seed=3)]
+    phrases = _phrases(rng, texts)
+    assert len(phrases) > 100
+    matched = 0
+    for seg in index.segments():
+        for name in TEXT_FIELDS:
+            for words in phrases:
+                expected = _oracle(seg, name, words)
+                assert _live(seg, phrase_docs(seg, name, words)) == expected, (name, words)
+                matched += bool(expected)
+    assert matched > 100, "the phrases should find something"
+
+
+def test_phrases_found_only_apart_do_not_match(index):
+    # every document with "council" and "river" has both somewhere; only some side by side, in that order
+    words = tuple(terms("council river"))
+    for seg in index.segments():
+        both = np.intersect1d(*(seg.positions("body", word)[0] for word in words))
+        adjacent = phrase_docs(seg, "body", words)
+        assert 0 < len(adjacent) < len(both)
+        assert _live(seg, adjacent) == _oracle(seg, "body", words)
+
+
+def test_evaluator_phrase_scores_the_oracle_documents_as_before(index):
+    # what `_phrase` gave with Whoosh's matcher: each word's BM25, for the documents holding the phrase only
+    evaluator = Evaluator(index)
+    matched = 0
+    for words in (tuple(terms("minister of defence")), tuple(terms("bla bla bla")), tuple(terms("rare7 minister"))):
+        for seg in evaluator.segments:
+            found = evaluator.evaluate(Phrase(None, words), seg)
+            mask = np.zeros(seg.size, dtype=bool)
+            scores = np.zeros(seg.size, dtype=np.float32)
+            for name in TEXT_FIELDS:
+                only = np.zeros(seg.size, dtype=bool)
+                only[list(_oracle(seg, name, words))] = True
+                for word in words:
+                    evaluator._bm25(name, word, seg, mask, scores, only)
+            assert ((found.mask & seg.live) == (mask & seg.live)).all()
+            assert np.array_equal(found.scores[seg.live], scores[seg.live])
+            matched += int((mask & seg.live).sum())
+    assert matched > 50
+
+
+def test_phrase_query_finds_adjacent_words_not_words_apart(tmp_path):
+    ix = make_index(tmp_path, [
+        release("near", "The prime minister opened the new port.", title="Port opening"),
+        release("apart", "The minister said prime rates would rise.", title="Rates"),
+        release("reversed", "Minister prime of the council spoke.", title="Council"),
+        release("stop", "The Minister of Defence signed the deal.", title="Deal signed"),
+        release("title", "A visit to the harbour.", title="Prime minister visits harbour"),
+    ])
+
+    def ids(query: str) -> list[str]:
+        return sorted(hit.id for hit in run(ix, SearchRequest(query=query, limit=50)).hits)
+
+    assert ids('"prime minister"') == ["near", "title"]
+    assert ids('"minister of defence"') == ["stop"]
+    assert ids('"minister defence"') == ["stop"]  # the stop word is not a position
+    assert ids('title:"prime minister"') == ["title"]
+    assert ids('"prime minister port"') == []
+    assert {"apart", "reversed"} <= set(ids("prime minister"))  # unquoted, the words may be apart
+    ix.close()
