@@ -14,6 +14,7 @@ and only the few documents that share a band are compared in full.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from typing import Sequence
 
@@ -29,12 +30,14 @@ WIDTH = BANDS * ROWS
 # A band shared by more documents than this is boilerplate (a stock disclaimer, an empty page), not a story's
 # copies; comparing every pair in it would be quadratic, so each new document meets only this many of them.
 _CROWD = 200
-_rng = np.random.default_rng(20251125)
+# Fixed random bits from a hash of a fixed string, not numpy.random, whose import would add to every
+# `wiredesk search` start (the schema imports this module for WIDTH)
+_BITS = np.frombuffer(hashlib.shake_128(b"wiredesk minhash 2025-11-25").digest(2 * WIDTH * 8), dtype="<u8")
 # One hash function per row: xor a random key in, then multiply-xorshift (wrapping uint64 arithmetic). A plain
 # (a*h + b) mod p without wrap-around would be monotone in h for 32-bit h, and every row would pick the same
 # smallest shingle.
-_KEYS = _rng.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
-_MULTIPLIERS = _rng.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
+_KEYS = _BITS[:WIDTH].astype(np.uint64)
+_MULTIPLIERS = _BITS[WIDTH:].astype(np.uint64) | np.uint64(1)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
