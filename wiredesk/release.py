@@ -216,8 +216,7 @@ def content_hash(title: str, body: str) -> str:
 
 
 def word_count(text: str) -> int:
-    """Words as `wc -w` counts them (runs of non-space): a quarter of the cost of a `\\w+` scan."""
-    return len(text.split())
+    return len(re.findall(r"\w+", text))
 
 
 def first_paragraph(body: str) -> str:
