@@ -225,6 +225,22 @@ def _bare_hit(evaluator: Evaluator, docnum: int, score: float) -> Hit:
                agency=release.agency, source=release.source, dateline=release.dateline, snippet="")
 
 
+def matching_ids(index: Index, request: SearchRequest, ids: Iterable[str]) -> list[str]:
+    """Which of `ids` (in their order) a request's query, filters and dates match; limit, page, sort and
+    facets play no part. One evaluation for any number of ids: alerts check every commit's new releases."""
+    evaluator = Evaluator(index)
+    _, node = _plan(request)
+    matched = _match(evaluator, node).docnums
+    searcher = evaluator.searcher
+    found = []
+    for id in dict.fromkeys(ids):
+        docnum = searcher.document_number(id=id)
+        if docnum is not None:
+            found.append((id, docnum))
+    hit = np.isin(np.array([docnum for _, docnum in found], dtype=np.int64), matched)
+    return [id for (id, _), yes in zip(found, hit.tolist()) if yes]
+
+
 def export(index: Index, request: SearchRequest) -> Iterator[Hit]:
     """Every hit of a request, in its order (`limit` and `page` ignored), for --jsonl and --csv."""
     evaluator = Evaluator(index)

@@ -9,7 +9,7 @@ import pytest
 from indexfixtures import SAMPLE, at, make_index, release
 
 from index import open_index
-from search import SearchRequest, batch, export, parse_when, run, show, similar, stats
+from search import SearchRequest, batch, export, matching_ids, parse_when, run, show, similar, stats
 from wiredesk.errors import NotFoundError, QueryError
 
 
@@ -211,3 +211,10 @@ def test_facet_limit(tmp_path):
     assert len(every) == 12 and sum(n for _, n in every) == 13
     with pytest.raises(QueryError):
         run(ix, SearchRequest(facets=("month",), facet_limit=0))
+
+
+def test_matching_ids_answers_which_of_many_releases_a_saved_search_matches(index):
+    request = SearchRequest(query="solar", filters=(("agency", "ANI"),))
+    assert matching_ids(index, request, ["t3", "t2", "t1", "no-such-id", "t3"]) == ["t3", "t1"]
+    assert matching_ids(index, SearchRequest(query="zeppelin"), ["t1", "t2"]) == []
+    assert matching_ids(index, request, []) == []

@@ -43,11 +43,10 @@ class Alert:
     query: str
     filters: tuple[tuple[str, str], ...] = ()
 
-    def request(self, release_id: str | None = None) -> Any:  # -> search.SearchRequest
+    def request(self) -> Any:  # -> search.SearchRequest
         from search import SearchRequest
 
-        filters = self.filters + ((("id", release_id),) if release_id is not None else ())
-        return SearchRequest(query=self.query, filters=filters, limit=1)
+        return SearchRequest(query=self.query, filters=self.filters, limit=1)
 
 
 def _open(config: Config) -> sqlite3.Connection:
@@ -137,8 +136,7 @@ class Alerts:
 
         if not new_ids:
             return
-        matches = [(alert, rid) for alert in self.alerts for rid in new_ids
-                   if search.run(index, alert.request(rid)).total]
+        matches = [(alert, rid) for alert in self.alerts for rid in search.matching_ids(index, alert.request(), new_ids)]
         if not matches:
             return
         now = iso(datetime.now(timezone.utc))
