@@ -28,7 +28,8 @@ __all__ = ["Segment", "segments_of"]
 # Whoosh stores a field's length in one byte, on a log-like scale
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-_NO_POSITIONS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+_NO_POSITIONS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64),
+                 np.zeros(0, dtype=np.int64))
 
 
 class Segment:
@@ -74,26 +75,31 @@ class Segment:
         found = list(matcher.items_as("weight"))
         return (np.array([d for d, _ in found], dtype=np.int64), np.array([w for _, w in found], dtype=np.float32))
 
-    def positions(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(document numbers, each posting's number of positions, every position in posting order) of a
-        term of a positions field (`analysis.PositionsFormat`), deleted documents included."""
+    def positions(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(document numbers, weights, each posting's number of positions, every position in posting order)
+        of a term of a positions field (`analysis.PositionsFormat`), deleted documents included: a phrase
+        is matched and scored from one reading of each word's list."""
         try:
             matcher = self.reader._terms.matcher(field, text.encode("utf-8"), self.reader.schema[field].format)
         except (TermNotFound, KeyError):
             return _NO_POSITIONS
         if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-            ids, values = [], []
+            ids, weights, values = [], [], []
             while not matcher._atend:
                 matcher._read_data()
                 ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
+                matcher._read_weights()
+                weights.append(np.asarray(matcher._weights, dtype=np.float32))
                 matcher._read_values()
                 values.extend(matcher._values)
                 matcher._next_block()
-            return (np.concatenate(ids), *_flat_positions(values))
+            return (np.concatenate(ids), np.concatenate(weights), *_flat_positions(values))
         if isinstance(matcher, ListMatcher) and matcher._values is not None:
-            return (np.asarray(matcher._ids, dtype=np.int64), *_flat_positions(matcher._values))
+            return (np.asarray(matcher._ids, dtype=np.int64), np.asarray(matcher._weights, dtype=np.float32),
+                    *_flat_positions(matcher._values))
         found = list(matcher.items_as("positions"))
-        return (np.array([d for d, _ in found], dtype=np.int64), np.array([len(p) for _, p in found], dtype=np.int64),
+        return (np.array([d for d, _ in found], dtype=np.int64), self.postings(field, text)[1],
+                np.array([len(p) for _, p in found], dtype=np.int64),
                 np.array([q for _, p in found for q in p], dtype=np.int64))
 
     def lengths(self, field: str) -> np.ndarray:

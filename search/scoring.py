@@ -168,13 +168,12 @@ class Evaluator:
         return self._idf[key]
 
     def _bm25(self, name: str, text: str, seg: Segment, mask: np.ndarray, scores: np.ndarray,
-              only: np.ndarray | None = None) -> None:
-        ids, tf = seg.postings(name, text)
+              postings: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """Add a term's BM25 to `scores` and its documents to `mask`; `postings` (ids, weights), when given,
+        stand for the term's list in the segment (a phrase scores only the documents it matched)."""
+        ids, tf = postings if postings is not None else seg.postings(name, text)
         if not len(ids):
             return
-        if only is not None:
-            keep = only[ids]
-            ids, tf = ids[keep], tf[keep]
         lengths = seg.lengths(name)[ids]
         b = B[name]
         norm = K1 * (1.0 - b + b * lengths / self.avg_length[name])
@@ -196,13 +195,14 @@ class Evaluator:
         mask = np.zeros(seg.size, dtype=bool)
         scores = np.zeros(seg.size, dtype=np.float32)
         for name in self._fields(node.field):
-            ids = phrase_docs(seg, name, node.words)
+            read = {word: seg.positions(name, word) for word in set(node.words)}
+            ids = phrase_docs(read, node.words)
             if not len(ids):
                 continue
-            only = np.zeros(seg.size, dtype=bool)
-            only[ids] = True
             for word in node.words:
-                self._bm25(name, word, seg, mask, scores, only)
+                word_ids, weights = read[word][:2]
+                keep = _member(word_ids, ids)
+                self._bm25(name, word, seg, mask, scores, (word_ids[keep], weights[keep]))
         return Match(mask, scores)
 
     def _range(self, node: Range, seg: Segment) -> Match:
@@ -215,20 +215,21 @@ class Evaluator:
         return Match(mask, np.zeros(seg.size, dtype=np.float32))
 
 
-def phrase_docs(seg: Segment, name: str, words: tuple[str, ...]) -> np.ndarray:
-    """The documents (ascending) of a segment where `words` occur at consecutive positions of a field.
+def phrase_docs(read: dict[str, tuple[np.ndarray, ...]], words: tuple[str, ...]) -> np.ndarray:
+    """The documents (ascending) where `words` occur at consecutive positions, from each word's
+    `Segment.positions` in `read`.
 
     A document matches where some start p has word k at p + k for every k, so each word contributes the
     set of keys doc * 2**32 + (position - k) and the phrase starts are their intersection. Keys are built
     only for the documents still in the running (holding every word, then every start so far), rarest word
     first, which keeps the arrays near the size of the answer rather than of the common words' lists."""
-    read = {word: seg.positions(name, word) for word in set(words)}
-    docs = reduce(_intersect, sorted((ids for ids, _, _ in read.values()), key=len))
+    docs = reduce(_intersect, sorted((read[word][0] for word in set(words)), key=len))
     starts: np.ndarray | None = None
-    for k, word in sorted(enumerate(words), key=lambda kw: len(read[kw[1]][2])):
+    for k, word in sorted(enumerate(words), key=lambda kw: len(read[kw[1]][3])):
         if not len(docs):
             return _NO_DOCS
-        keys = _start_keys(*read[word], docs, k)
+        ids, _, counts, positions = read[word]
+        keys = _start_keys(ids, counts, positions, docs, k)
         starts = keys if starts is None else _intersect(starts, keys)
         docs = np.unique(starts >> 32)
     return docs
