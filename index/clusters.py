@@ -7,20 +7,22 @@ Jaccard 0.5 a candidate with probability 0.93 and at 0.6 with 0.99; a candidate 
 SIMILARITY on the full signature. The hash family is fixed (seeded), so signatures from different runs and
 processes compare. numpy does all shingles at once, which is why datasketch is not used.
 
-Signatures are kept in a column (`columns.SignatureColumn`), so finding the copies among a whole batch and
-the whole index is array work: each band of every signature is hashed, equal hashes are found by sorting,
-and only the few documents that share a band are compared in full.
+Signatures are kept in a column (`columns.SignatureColumn`), so finding the copies of a batch among the
+whole index is array work. The stored signatures stream past in chunks of bounded size; a bit table of the
+batch's band values screens each chunk with one look-up per band and document, binary search confirms the
+few that pass, and only pairs that share a whole band are compared in full. Memory stays that of one chunk
+however large the index grows, and the time is one pass over its signatures (24 MB at 100,000 releases).
 """
 
 from __future__ import annotations
 
 import hashlib
 import zlib
-from typing import Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 
-__all__ = ["SHINGLE", "BANDS", "ROWS", "SIMILARITY", "WIDTH", "signature_of", "signature_matrix", "copies"]
+__all__ = ["SHINGLE", "BANDS", "ROWS", "SIMILARITY", "WIDTH", "Copy", "signature_of", "signature_matrix", "copies"]
 
 SHINGLE = 3
 BANDS = 20
@@ -39,6 +41,10 @@ _BITS = np.frombuffer(hashlib.shake_128(b"wiredesk minhash 2025-11-25").digest(2
 _KEYS = _BITS[:WIDTH].astype(np.uint64)
 _MULTIPLIERS = _BITS[WIDTH:].astype(np.uint64) | np.uint64(1)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_SLOT_BITS = 22  # a 4 MB bit table: a batch of 10,000 fills 5% of it, so few stored values pass the screen
+_SLOTS = 1 << _SLOT_BITS
+_BAND_IDS = np.arange(BANDS, dtype=np.uint64)
+_BAND_SALT = _BAND_IDS * np.uint64(0xD6E8FEB86659FD93)
 
 
 _WORD_HASHES: dict[str, int] = {}
@@ -97,39 +103,111 @@ def _band_hashes(matrix: np.ndarray) -> np.ndarray:
     return hashes
 
 
-def copies(new: np.ndarray, old: np.ndarray) -> dict[int, list[tuple[int, float]]]:
-    """Likely copies of each new signature (rows of `new`) among `old` and the new rows before it.
+class Copy(NamedTuple):
+    """A likely copy of a new signature: a stored document (its number) or an earlier new row."""
 
-    Returns {new row: [(other, similarity), ...]} for pairs that share a band and reach SIMILARITY; `other` is
-    a row of `old`, or len(old) + a row of `new`. Zero rows (no words) have no copies.
+    stored: bool
+    number: int
+    similarity: float
+
+
+def copies(new: np.ndarray, stored: Iterable[tuple[int, np.ndarray]]) -> dict[int, list[Copy]]:
+    """Likely copies of each new signature (rows of `new`) among the stored ones and the new rows before it.
+
+    `stored` yields (first document number, signature rows) chunks. Pairs that share a band and reach
+    SIMILARITY come back as {new row: [Copy, ...]}. Zero rows (no words) have no copies.
     """
-    first_new = len(old)
-    hashes = np.concatenate([_band_hashes(old), _band_hashes(new)])
-    has_words = np.concatenate([old.any(axis=1), new.any(axis=1)])
-    pairs: list[np.ndarray] = []
-    for band in range(BANDS):
-        order = np.argsort(hashes[:, band], kind="stable")
-        order = order[has_words[order]]
-        keys = hashes[order, band]
-        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else keys
-        sizes = np.diff(np.append(starts, len(keys)))
-        newest = np.maximum.reduceat(order, starts) if len(keys) else order  # new rows come last
-        for start, size in zip(starts[(sizes > 1) & (newest >= first_new)].tolist(),
-                               sizes[(sizes > 1) & (newest >= first_new)].tolist()):
-            members = np.sort(order[start:start + size])
-            for row in members[members >= first_new].tolist():
+    found: dict[int, list[Copy]] = {}
+    _keep(found, new, _earlier_pairs(new), new, stored=False, first=0)
+    bands = _Bands(new)
+    for first, chunk in stored:
+        _keep(found, new, bands.pairs(chunk), chunk, stored=True, first=first)
+    return found
+
+
+class _Bands:
+    """A batch's band values, ready to screen chunks of stored signatures against."""
+
+    def __init__(self, new: np.ndarray) -> None:
+        self.new = new
+        rows = np.flatnonzero(new.any(axis=1))
+        firsts = new[rows][:, ::ROWS]  # each band's first value stands for the band until the rest is checked
+        self.table = np.zeros(_SLOTS, dtype=bool)
+        self.table[_slots(firsts)] = True
+        keys = (_BAND_IDS << np.uint64(32)) | firsts.astype(np.uint64)
+        order = np.argsort(keys, axis=None, kind="stable")
+        self.keys = keys.ravel()[order]
+        self.rows = np.repeat(rows, BANDS)[order]
+
+    def pairs(self, chunk: np.ndarray) -> np.ndarray:
+        """Distinct (new row, chunk row) pairs that agree on a whole band; a key shared by many
+        (boilerplate) pairs at most _CROWD chunk rows with at most _CROWD new rows."""
+        firsts = chunk[:, ::ROWS]
+        row, band = np.nonzero(self.table[_slots(firsts)] & chunk.any(axis=1)[:, None])
+        keys = (band.astype(np.uint64) << np.uint64(32)) | firsts[row, band].astype(np.uint64)
+        low, high = np.searchsorted(self.keys, keys, side="left"), np.searchsorted(self.keys, keys, side="right")
+        hit = high > low
+        row, band, keys, low, high = row[hit], band[hit], keys[hit], low[hit], high[hit]
+        # at most _CROWD chunk rows per key: rank each hit among the hits of its key
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        run_start = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order)) - np.repeat(run_start, np.diff(np.append(run_start, len(order))))
+        keep = rank < _CROWD
+        row, band, low, high = row[keep], band[keep], low[keep], high[keep]
+        counts = np.minimum(high - low, _CROWD)
+        chunk_rows, bands = np.repeat(row, counts), np.repeat(band, counts)
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        new_rows = self.rows[np.repeat(low, counts) + within]
+        whole = np.ones(len(chunk_rows), dtype=bool)
+        for offset in range(1, ROWS):
+            columns = bands * ROWS + offset
+            whole &= self.new[new_rows, columns] == chunk[chunk_rows, columns]
+        pairs = np.stack([new_rows[whole], chunk_rows[whole]], axis=1)
+        return np.unique(pairs, axis=0) if len(pairs) else pairs
+
+
+def _slots(firsts: np.ndarray) -> np.ndarray:
+    # a band value's place in the bit table: salted per band, so equal values in two bands differ
+    mixed = (firsts.astype(np.uint64) ^ _BAND_SALT) * _MIX
+    return (mixed >> np.uint64(64 - _SLOT_BITS)).astype(np.intp)
+
+
+def _keep(found: dict[int, list[Copy]], new: np.ndarray, pairs: np.ndarray, others: np.ndarray, *,
+          stored: bool, first: int) -> None:
+    """Add the (new row, row of `others`) pairs whose signatures agree enough."""
+    if not len(pairs):
+        return
+    similar = (new[pairs[:, 0]] == others[pairs[:, 1]]).sum(axis=1) / WIDTH
+    for (row, other), score in zip(pairs.tolist(), similar.tolist()):
+        if score >= SIMILARITY:
+            found.setdefault(row, []).append(Copy(stored, first + other, score))
+
+
+def _earlier_pairs(new: np.ndarray) -> np.ndarray:
+    """Distinct (new row, earlier new row) pairs that agree on a band: runs of equal keys in a sorted band."""
+    pairs = []
+    for band_keys, band_rows in zip(*_sorted_bands(new)):
+        if not len(band_keys):
+            continue
+        starts = np.flatnonzero(np.concatenate(([True], band_keys[1:] != band_keys[:-1])))
+        sizes = np.diff(np.append(starts, len(band_keys)))
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+            members = np.sort(band_rows[start:start + size])
+            for row in members[1:].tolist():
                 earlier = members[members < row][:_CROWD]
                 pairs.append(np.stack([np.full(len(earlier), row), earlier], axis=1))
-    if not pairs:
-        return {}
-    found = np.unique(np.concatenate(pairs), axis=0)
-    others = np.empty((len(found), WIDTH), dtype=np.uint32)
-    stored = found[:, 1] < first_new
-    others[stored] = old[found[stored, 1]]
-    others[~stored] = new[found[~stored, 1] - first_new]
-    similar = (new[found[:, 0] - first_new] == others).sum(axis=1) / WIDTH
-    found, similar = found[similar >= SIMILARITY], similar[similar >= SIMILARITY]
-    out: dict[int, list[tuple[int, float]]] = {}
-    for (row, other), score in zip(found.tolist(), similar.tolist()):
-        out.setdefault(row - first_new, []).append((other, score))
-    return out
+    return np.unique(np.concatenate(pairs), axis=0) if pairs else np.zeros((0, 2), dtype=np.int64)
+
+
+def _sorted_bands(new: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per band, the new rows' hashes ascending and the rows they belong to (rows without words left out)."""
+    hashes = _band_hashes(new)
+    with_words = np.flatnonzero(new.any(axis=1))
+    keys, rows = [], []
+    for band in range(BANDS):
+        order = with_words[np.argsort(hashes[with_words, band], kind="stable")]
+        keys.append(hashes[order, band])
+        rows.append(order)
+    return keys, rows

@@ -19,7 +19,7 @@ from whoosh import columns
 from .clusters import WIDTH
 
 __all__ = ["DictColumn", "read_codes", "read_numbers", "NumberColumn", "MISSING", "SignatureColumn",
-           "read_signatures"]
+           "read_signatures", "SIGNATURE_CHUNK"]
 
 _TRAILER = struct.Struct("<I3s")
 _MAGIC = b"DC1"
@@ -128,11 +128,15 @@ class SignatureColumn(columns.FixedBytesColumn):
         super().__init__(WIDTH * 4)
 
 
-def read_signatures(reader: columns.ColumnReader, doccount: int) -> np.ndarray:
-    """A SignatureColumn reader's rows as one (doccount, WIDTH) uint32 array (Whoosh stops writing after the
-    last row that is not zeros: the rest are zeros)."""
-    written = min(reader._count, doccount)
-    matrix = np.zeros((doccount, WIDTH), dtype=np.uint32)
-    matrix[:written] = np.frombuffer(reader._dbfile.get(reader._basepos, written * WIDTH * 4),
-                                     dtype="<u4").reshape(written, WIDTH)
+SIGNATURE_CHUNK = 32_768  # rows read at a time: 7.5 MB of signatures
+
+
+def read_signatures(reader: columns.ColumnReader, first: int, last: int) -> np.ndarray:
+    """Rows first..last-1 of a SignatureColumn reader as one (rows, WIDTH) uint32 array (Whoosh stops
+    writing after the last row that is not zeros: the rest are zeros)."""
+    matrix = np.zeros((last - first, WIDTH), dtype=np.uint32)
+    written = max(min(reader._count, last) - first, 0)
+    if written:
+        raw = reader._dbfile.get(reader._basepos + first * WIDTH * 4, written * WIDTH * 4)
+        matrix[:written] = np.frombuffer(raw, dtype="<u4").reshape(written, WIDTH)
     return matrix

@@ -11,7 +11,7 @@ rename, so a process killed at any point leaves the last commit intact.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 from whoosh.writing import SegmentWriter
@@ -21,7 +21,7 @@ from wiredesk.release import Release
 from . import clusters
 from .bulk import write_segment
 from .codec import Codec
-from .columns import read_signatures
+from .columns import SIGNATURE_CHUNK, read_signatures
 from .merging import to_fold
 from .schema import document_fields, stored_release
 from .tokens import Analysed, Analyser, analyse
@@ -38,16 +38,10 @@ class _Copies:
 
     def __init__(self, reader, added: list[Release], signatures: np.ndarray) -> None:  # type: ignore[no-untyped-def]
         self._reader = reader
-        self._stored = _stored_signatures(reader)
         self._clusters = reader.column_reader("cluster", translate=False) if reader.doc_count_all() else None
         self._added = added
-        self._found = clusters.copies(signatures, self._stored)
+        self._found = clusters.copies(signatures, _stored_signatures(reader))
         self._assigned: list[str] = []  # the cluster given to each added release so far, in order
-
-    @property
-    def stored(self) -> np.ndarray:
-        """The signatures of the writer's snapshot, one row per document number."""
-        return self._stored
 
     def cluster_for(self, row: int, release: Release, *, own: list[int]) -> str:
         """The cluster of the closest copy of added release `row` at SIMILARITY or above, else its own id.
@@ -55,19 +49,19 @@ class _Copies:
         `own` holds the document numbers of the stored version of this same release, never its own copy.
         """
         best_score, best_cluster = clusters.SIMILARITY, ""
-        count = len(self._stored)
-        for other, score in self._found.get(row, ()):
-            if other < count:
-                if other in own or self._reader.is_deleted(other):
+        for copy in self._found.get(row, ()):
+            if copy.stored:
+                if copy.number in own or self._reader.is_deleted(copy.number) or self._clusters is None:
                     continue
-                cluster = self._clusters[other].decode("utf-8") if self._clusters is not None else ""
-            elif self._added[other - count].id == release.id:
+                cluster = self._clusters[copy.number].decode("utf-8")
+            elif self._added[copy.number].id == release.id:
                 continue
             else:
-                cluster = self._assigned[other - count]
+                cluster = self._assigned[copy.number]
             # ties go to the smaller cluster id, so the choice does not depend on the order of arrival
-            if cluster and (score > best_score or (score == best_score and (not best_cluster or cluster < best_cluster))):
-                best_score, best_cluster = score, cluster
+            if cluster and (copy.similarity > best_score
+                            or (copy.similarity == best_score and (not best_cluster or cluster < best_cluster))):
+                best_score, best_cluster = copy.similarity, cluster
         return best_cluster or release.id
 
     def remember(self, release: Release) -> None:
@@ -75,14 +69,18 @@ class _Copies:
         self._assigned.append(release.cluster)
 
 
-def _stored_signatures(reader) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Every document's signature in a reader (one segment's or several), by document number."""
-    matrix = np.zeros((reader.doc_count_all(), clusters.WIDTH), dtype=np.uint32)
-    for leaf, offset in reader.leaf_readers():
+def _stored_signatures(reader, first_segment: int = 0) -> Iterator[tuple[int, np.ndarray]]:  # type: ignore[no-untyped-def]
+    """(first document number, signature rows) of a reader's documents (one segment's or several), from
+    segment `first_segment` on, a bounded chunk at a time."""
+    for leaf, offset in list(reader.leaf_readers())[first_segment:]:
         count = leaf.doc_count_all()
-        if leaf.has_column("signature"):
-            matrix[offset:offset + count] = read_signatures(leaf.column_reader("signature", translate=False), count)
-    return matrix
+        column = leaf.column_reader("signature", translate=False) if leaf.has_column("signature") else None
+        for start in range(0, count, SIGNATURE_CHUNK):
+            end = min(start + SIGNATURE_CHUNK, count)
+            if column is None:
+                yield offset + start, np.zeros((end - start, clusters.WIDTH), dtype=np.uint32)
+            else:
+                yield offset + start, read_signatures(column, start, end)
 
 
 class IndexWriter:
@@ -152,7 +150,7 @@ class IndexWriter:
             fold = len(segments) if fold_all else to_fold(live, [seg.doc_count_all() for seg in segments],
                                                           int(changed.sum()))
             kept = segments[:len(segments) - fold]
-            folded, folded_docs = _stored_documents(reader, writer, len(kept), copies.stored)
+            folded, folded_docs = _stored_documents(reader, writer, len(kept))
             write_segment(writer, folded_docs + [doc for doc in docs if doc is not None],
                           Analysed.join([analyse(folded), analysed.select(changed)]))
         except BaseException:
@@ -185,18 +183,18 @@ def _signature_bytes(row: np.ndarray) -> bytes | None:
     return row.astype("<u4").tobytes() if row.any() else None
 
 
-def _stored_documents(reader, writer: SegmentWriter, first: int,  # type: ignore[no-untyped-def]
-                      signatures: np.ndarray) -> tuple[list[Release], list[dict[str, Any]]]:
+def _stored_documents(reader, writer: SegmentWriter,  # type: ignore[no-untyped-def]
+                      first: int) -> tuple[list[Release], list[dict[str, Any]]]:
     """The releases and fields of every live document in the writer's segments from number `first` on, from
-    what they store (the release, and `signatures` by document number), to be written again."""
+    what they store (the release and its signature), to be written again."""
     releases, docs = [], []
-    start = sum(seg.doc_count_all() for seg in writer.segments[:first])
-    for docnum in range(start, start + sum(seg.doc_count_all() for seg in writer.segments[first:])):
-        if reader.is_deleted(docnum):
-            continue
-        release = stored_release(reader.stored_fields(docnum))
-        releases.append(release)
-        docs.append(document_fields(release, signature=_signature_bytes(signatures[docnum])))
+    for start, signatures in _stored_signatures(reader, first):
+        for docnum, signature in enumerate(signatures, start=start):
+            if reader.is_deleted(docnum):
+                continue
+            release = stored_release(reader.stored_fields(docnum))
+            releases.append(release)
+            docs.append(document_fields(release, signature=_signature_bytes(signature)))
     return releases, docs
 
 
