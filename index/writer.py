@@ -92,6 +92,7 @@ class IndexWriter:
         self._pending: dict[str, Release] = {}
         self._deleted: set[str] = set()
         self._analyser = Analyser()
+        self._stored_ids = _StoredIds()
 
     def add(self, releases: Iterable[Release]) -> None:
         """Add or update releases by id. One without an id or content hash has its derived fields filled in
@@ -142,7 +143,9 @@ class IndexWriter:
                 _delete_id(writer, reader, id)
             signatures = clusters.signature_matrix(analysed.signatures)
             copies = _Copies(reader, added, signatures)
-            docs = [self._document(writer, reader, copies, row, release, signatures[row])
+            maybe_stored = self._stored_ids.may_hold(reader, [release.id for release in added])
+            docs = [self._document(writer, reader, copies, row, release, signatures[row],
+                                   _docnums(reader, release.id) if maybe_stored[row] else [])
                     for row, release in enumerate(added)]
             changed = np.array([doc is not None for doc in docs], dtype=bool)
             segments = writer.segments
@@ -162,9 +165,9 @@ class IndexWriter:
         self._index.refresh()
 
     def _document(self, writer: SegmentWriter, reader, copies: _Copies, row: int,  # type: ignore[no-untyped-def]
-                  release: Release, signature: np.ndarray) -> dict[str, Any] | None:
-        """The fields to index for a release (its stored version deleted), or None when it is unchanged."""
-        own = _docnums(reader, release.id)
+                  release: Release, signature: np.ndarray, own: list[int]) -> dict[str, Any] | None:
+        """The fields to index for a release (its stored version, documents `own`, deleted), or None when it
+        is unchanged."""
         existing = stored_release(reader.stored_fields(own[0])) if own else None
         if existing is not None and existing.content_hash == release.content_hash and existing.cluster:
             release = replace(release, cluster=existing.cluster)  # same text, same cluster: ids stay stable
@@ -196,6 +199,34 @@ def _stored_documents(reader, writer: SegmentWriter,  # type: ignore[no-untyped-
             releases.append(release)
             docs.append(document_fields(release, signature=_signature_bytes(signature)))
     return releases, docs
+
+
+class _StoredIds:
+    """A quick screen for ids that no segment holds, the common case on import: each segment's ids, hashed
+    and sorted, are read once (a segment never changes), then a batch is screened with one array search per
+    segment instead of a term look-up per id and segment. An id that passes is looked up for real."""
+
+    def __init__(self) -> None:
+        self._hashes: dict[str, np.ndarray] = {}  # segment id -> sorted hashes of its `id` terms
+
+    def may_hold(self, reader, ids: list[str]) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """Per id, False where no segment of the reader holds it."""
+        wanted = np.fromiter((hash(id.encode("utf-8")) for id in ids), dtype=np.int64, count=len(ids))
+        found = np.zeros(len(ids), dtype=bool)
+        current = {}
+        for leaf, _offset in reader.leaf_readers():
+            if leaf.segment() is None:  # an empty index's reader
+                continue
+            segment = leaf.segment().segment_id()
+            hashes = self._hashes.get(segment)
+            if hashes is None:
+                hashes = np.sort(np.fromiter(map(hash, leaf.lexicon("id")), dtype=np.int64))
+            current[segment] = hashes
+            where = np.minimum(np.searchsorted(hashes, wanted), max(len(hashes) - 1, 0))
+            if len(hashes):
+                found |= hashes[where] == wanted
+        self._hashes = current  # segments folded away are forgotten
+        return found
 
 
 def _docnums(reader, id: str) -> list[int]:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import IO, TYPE_CHECKING, Callable, Iterator, Sequence
 
@@ -171,7 +171,7 @@ class ImportReport:
 
 def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Iterator[tuple[dict, Release]]:
     """Releases from JSON lines in the `extract` shape; a bad line goes into `report.errors` with its number."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(timezone.utc).isoformat()
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
@@ -179,14 +179,12 @@ def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Itera
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise ValueError("a line must hold one JSON object")
-            release = Release.from_dict(record)
+            # defaults go in before the release is built: each `replace` afterwards would build it again
+            release = Release.from_dict({**record, "source": record.get("source") or source,
+                                         "fetched": record.get("fetched") or now})
         except ValueError as exc:
             report.errors.append({"line": number, "reason": str(exc).splitlines()[0]})
             continue
-        if not release.source:
-            release = replace(release, source=source)
-        if release.fetched is None:
-            release = replace(release, fetched=now)
         yield record, release.with_derived()
 
 
