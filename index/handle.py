@@ -12,6 +12,7 @@ from whoosh.searching import Searcher
 
 from wiredesk.release import Release
 
+from .analysis import value_key
 from .schema import build_schema, stored_release
 from .segments import Segment, segments_of
 from .store import ReaderLease, WriteLock, create_folder, current_folder, open_whoosh, remove_unused, swap_pointer
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
     from .writer import IndexWriter
 
 __all__ = ["Index", "open_index"]
+
+# long forms read for one first word: "national" may begin hundreds; a query's words match few of them
+_MOST_FORMS = 1000
 
 
 class Index:
@@ -36,7 +40,6 @@ class Index:
         self._lease = ReaderLease(folder) if folder else None
         self._searcher: Searcher | None = None
         self._segments: list[Segment] | None = None
-        self._acronyms: dict[str, str] | None = None
 
     # reading
 
@@ -52,7 +55,6 @@ class Index:
             self._searcher.close()
             self._searcher = None
         self._segments = None
-        self._acronyms = None
 
     def segments(self) -> list[Segment]:
         """numpy views of the snapshot's segments; their cached arrays live as long as the snapshot."""
@@ -60,15 +62,30 @@ class Index:
             self._segments = segments_of(self.searcher())
         return self._segments
 
-    def acronym_pairs(self) -> dict[str, str]:
-        """The acronyms the indexed releases define: {short form key: long form key}."""
-        if self._acronyms is None:
-            pairs = {}
-            for pair in self.searcher().reader().field_terms("acronym_pair"):
-                short, _, long = pair.partition("=")
-                pairs.setdefault(short, long)
-            self._acronyms = pairs
-        return self._acronyms
+    def acronym_long_form(self, short: str) -> str | None:
+        """The long form (as a `value_key`) that the indexed releases give an acronym, if they define it."""
+        key = value_key(short)
+        reader = self.searcher().reader()
+        if "=" in key or ("acronym_pair", key) not in reader:
+            return None
+        # rows are sorted, so an acronym defined two ways gets the same long form every time
+        for row in reader.expand_prefix("acronym_pair", f"{key}="):
+            return row.decode("utf-8")[len(key) + 1:]
+        return None
+
+    def long_forms_from(self, first: str) -> list[tuple[tuple[str, ...], str]]:
+        """The long forms (as index terms) of acronyms the indexed releases define that begin with the index
+        term `first`, each with its acronym (as a `value_key`)."""
+        reader = self.searcher().reader()
+        if ("acronym_pair", f"={first}") not in reader:
+            return []
+        forms = []
+        for row in reader.expand_prefix("acronym_pair", f"={first} "):
+            long, _, short = row.decode("utf-8")[1:].rpartition("=")
+            forms.append((tuple(long.split(" ")), short))
+            if len(forms) >= _MOST_FORMS:
+                break
+        return forms
 
     def document_count(self) -> int:
         return self.searcher().doc_count()

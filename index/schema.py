@@ -14,22 +14,22 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from whoosh import fields, formats
 
 from wiredesk.release import Release
 
-from .analysis import PositionsFormat, TextAnalyzer, value_key
+from .analysis import PositionsFormat, TextAnalyzer, terms, value_key
 from .columns import DictColumn, NumberColumn, SignatureColumn
 
 __all__ = [
     "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "CASE_SENSITIVE", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS",
     "SEPARATOR",
-    "build_schema", "text_values", "document_fields", "stored_release",
+    "build_schema", "text_values", "acronym_keys", "document_fields", "stored_release",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SEPARATOR = "\x1f"  # between the values of a multi-valued exact field, in the index and in its column
 
 TEXT_FIELDS = ("title", "body", "acronyms")
@@ -78,7 +78,7 @@ def build_schema() -> fields.Schema:
         acronyms=text(PositionsFormat()),
         id=ExactField(unique=True, fold=False),
         url=ExactField(),
-        acronym_pair=ExactField(),  # "sidm=society of indian defence manufacturers": the index's acronym table
+        acronym_pair=ExactField(),  # the index's acronym table, both ways (`acronym_keys`)
         doc=fields.STORED(),
         signature=fields.COLUMN(SignatureColumn()),  # MinHash, to find syndicated copies
     )
@@ -125,9 +125,27 @@ def text_values(release: Release) -> dict[str, Any]:
     }
 
 
+def acronym_keys(acronyms: Mapping[str, str]) -> list[str]:
+    """A release's rows in the index's acronym table, for an acronym "SIDM" of "Society of Indian Defence
+    Manufacturers": "sidm=society of indian defence manufacturers" gives the long form of an acronym typed
+    in a query, "=societi indian defenc manufactur=sidm" (the long form's index terms) the acronym of its
+    words typed out, and "sidm" and "=societi" mark that such rows exist. A query checks its words against
+    the marks (exact term look-ups) and reads rows only where one is found, so it never reads the whole
+    table, which grows with the index."""
+    keys = []
+    for short, long in acronyms.items():
+        short_key, long_key = value_key(short), value_key(long)
+        if not short_key or not long_key or "=" in short_key:
+            continue
+        keys += (short_key, f"{short_key}={long_key}")
+        words = terms(long)
+        if len(words) > 1:
+            keys += (f"={words[0]}", f"={' '.join(words)}={short_key}")
+    return keys
+
+
 def document_fields(release: Release, *, signature: bytes | None) -> dict[str, Any]:
     """The keyword arguments of Whoosh's add_document for one release (cluster already assigned)."""
-    pairs = (f"{value_key(short)}={value_key(long)}" for short, long in release.acronyms.items() if short and long)
     doc: dict[str, Any] = {
         **text_values(release),
         "id": release.id,
@@ -138,7 +156,7 @@ def document_fields(release: Release, *, signature: bytes | None) -> dict[str, A
         "city": _clean(release.dateline.city or ""),
         "language": _clean(release.language),
         "cluster": release.cluster,
-        "acronym_pair": SEPARATOR.join(pairs),
+        "acronym_pair": SEPARATOR.join(acronym_keys(release.acronyms)),
         "doc": json.dumps(release.to_dict(), ensure_ascii=False),
         "signature": signature,
     }

@@ -62,14 +62,8 @@ class Segment:
         except (TermNotFound, KeyError):
             return _EMPTY
         if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-            ids, weights = [], []
-            while not matcher._atend:
-                matcher._read_data()
-                ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
-                matcher._read_weights()
-                weights.append(np.asarray(matcher._weights, dtype=np.float32))
-                matcher._next_block()
-            return np.concatenate(ids), np.concatenate(weights)
+            ids, weights, _values = _read_blocks(matcher, values=False)
+            return ids, weights
         if isinstance(matcher, ListMatcher):
             return np.asarray(matcher._ids, dtype=np.int64), np.asarray(matcher._weights, dtype=np.float32)
         found = list(matcher.items_as("weight"))
@@ -84,16 +78,8 @@ class Segment:
         except (TermNotFound, KeyError):
             return _NO_POSITIONS
         if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-            ids, weights, values = [], [], []
-            while not matcher._atend:
-                matcher._read_data()
-                ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
-                matcher._read_weights()
-                weights.append(np.asarray(matcher._weights, dtype=np.float32))
-                matcher._read_values()
-                values.extend(matcher._values)
-                matcher._next_block()
-            return (np.concatenate(ids), np.concatenate(weights), *_flat_positions(values))
+            ids, weights, values = _read_blocks(matcher, values=True)
+            return (ids, weights, *_flat_positions(values))
         if isinstance(matcher, ListMatcher) and matcher._values is not None:
             return (np.asarray(matcher._ids, dtype=np.int64), np.asarray(matcher._weights, dtype=np.float32),
                     *_flat_positions(matcher._values))
@@ -134,6 +120,21 @@ class Segment:
             else:
                 self._codes[field] = (np.zeros(self.size, dtype=np.uint32), [""])
         return self._codes[field]
+
+
+def _read_blocks(matcher: W3LeafMatcher, *, values: bool) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
+    """A W3 posting list read block by block: (document numbers, weights, each posting's value if asked)."""
+    ids, weights, found = [], [], []
+    while not matcher._atend:
+        matcher._read_data()
+        ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))  # ids are delta-coded per block
+        matcher._read_weights()
+        weights.append(np.asarray(matcher._weights, dtype=np.float32))
+        if values:
+            matcher._read_values()
+            found.extend(matcher._values)
+        matcher._next_block()
+    return np.concatenate(ids), np.concatenate(weights), found
 
 
 def _flat_positions(values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:

@@ -20,7 +20,6 @@ import numpy as np
 from index import Index
 from index.analysis import term as analyse
 from index.analysis import terms as analyse_all
-from index.analysis import value_key
 from index.columns import MISSING
 from index.schema import TEXT_FIELDS
 from index.segments import Segment
@@ -62,10 +61,9 @@ class Evaluator:
         self.documents = max(self.searcher.doc_count(), 1)
         self.avg_length = {f: (self.searcher.field_length(f) / max(self.searcher.doc_count_all(), 1)) or 1.0
                            for f in TEXT_FIELDS}
-        shorts = self.index.acronym_pairs()
-        self.expansions = {short: tuple(analyse_all(long)) for short, long in shorts.items()}
-        self.contractions = {words: analyse(short) for short, words in self.expansions.items()
-                             if len(words) > 1 and analyse(short)}
+        # acronym look-ups of this snapshot, kept for the next query of a batch
+        self._long_forms: dict[str, tuple[str, ...]] = {}
+        self._forms_from: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 
     # rewriting
 
@@ -83,21 +81,38 @@ class Evaluator:
         if isinstance(node, Fuzzy):
             return self._fuzzy(node)
         if isinstance(node, Term) and node.field is None:
-            long = self.expansions.get(value_key(node.word))
+            long = self._long_form(node.word)
             if long:
                 return Or((node, Phrase(None, long) if len(long) > 1 else Term(None, long[0])))
-        if isinstance(node, Phrase) and node.field is None and node.words in self.contractions:
-            return Or((node, Term(None, self.contractions[node.words])))
+        if isinstance(node, Phrase) and node.field is None:
+            shorts = self._acronyms_in(node.words, whole=True)
+            if shorts:
+                return Or((node, *shorts))
         return node
 
     def _contractions_in(self, items: tuple[Node, ...]) -> tuple[Node, ...]:
-        # words typed side by side that spell out a known expansion also find its acronym
-        words = tuple(item.text for item in items if isinstance(item, Term) and item.field is None)
-        found = []
-        for long, short in self.contractions.items():
-            if len(long) <= len(words) and any(words[i:i + len(long)] == long for i in range(len(words))):
-                found.append(Term(None, short))
-        return tuple(found)
+        # words typed side by side that spell out a known long form also find its acronym
+        return self._acronyms_in(tuple(item.text for item in items if isinstance(item, Term) and item.field is None))
+
+    def _acronyms_in(self, words: tuple[str, ...], *, whole: bool = False) -> tuple[Term, ...]:
+        """The acronyms whose long forms these index terms spell out: as a whole, or anywhere in them."""
+        found: dict[str, None] = {}
+        for start in range(min(len(words), 1) if whole else len(words)):
+            if words[start] not in self._forms_from:
+                self._forms_from[words[start]] = self.index.long_forms_from(words[start])
+            for long, short in self._forms_from[words[start]]:
+                spelt = words == long if whole else words[start:start + len(long)] == long
+                short_term = analyse(short)
+                if spelt and short_term:
+                    found[short_term] = None
+        return tuple(Term(None, short_term) for short_term in found)
+
+    def _long_form(self, word: str) -> tuple[str, ...]:
+        """The index terms of the long form of `word` as an acronym the index knows, else ()."""
+        if word not in self._long_forms:
+            long = self.index.acronym_long_form(word)
+            self._long_forms[word] = tuple(analyse_all(long)) if long else ()
+        return self._long_forms[word]
 
     def _fields(self, name: str | None) -> tuple[str, ...]:
         return TEXT_FIELDS if name is None else (name,)

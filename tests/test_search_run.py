@@ -192,6 +192,17 @@ def test_acronym_and_expansion_find_each_other(tmp_path):
     ])
     assert sorted(ids(ix, "SIDM")) == ["both", "long", "short"]
     assert sorted(ids(ix, '"Society of Indian Defence Manufacturers"')) == ["both", "long", "short"]
+    # spelt out without quotes, inside a longer query, it still finds the release that only says SIDM
+    assert "short" in ids(ix, "export news from the Society of Indian Defence Manufacturers this week")
+    assert "short" not in ids(ix, "Society of Indian cooks")
+
+
+def test_acronyms_defined_in_an_older_segment_are_found(tmp_path):
+    ix = make_index(tmp_path, [release("old", "The Society of Indian Defence Manufacturers (SIDM) met.",
+                                       acronyms={"SIDM": "Society of Indian Defence Manufacturers"})])
+    with ix.writer() as writer:
+        writer.add([release("new", "SIDM members asked for faster export licences.")])
+    assert sorted(ids(ix, '"Society of Indian Defence Manufacturers"')) == ["new", "old"]
 
 
 def test_query_words_split_as_evaluation_tools_split_them(tmp_path):
