@@ -16,7 +16,7 @@ weights, positions, lengths, columns, stored fields), so both are read alike. Th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 from whoosh import columns
@@ -34,6 +34,7 @@ __all__ = ["write_segment"]
 # The lengths W3's one-byte log scale steps at: `length_to_byte` is a bisection into them, capped at 255
 _LENGTH_STEPS = np.asarray(_length_byte_cache, dtype=np.int64)
 _LONGEST = 106_374
+_RANGE_TOKENS = 1 << 20  # tokens of a text field inverted at a time
 
 
 @dataclass
@@ -54,27 +55,37 @@ def _ranks(flat: list[str]) -> tuple[list[str], np.ndarray]:
     return vocabulary, np.fromiter(map(rank.__getitem__, flat), dtype=np.int64, count=len(flat))
 
 
-def _invert_text(tokens: Tokens, leads: Tokens | None, boost: float) -> _Inverted:
-    """Positions postings: weight = (frequency + LEAD_WEIGHT * count in the lead) * boost, as
-    `analysis.PositionsFormat.word_values` gives them."""
+def _term_ranges(tokens: Tokens) -> list[tuple[int, int]]:
+    """Ranges of term ranks [low, high) holding about _RANGE_TOKENS tokens each, in ascending order."""
+    if len(tokens.ids) <= _RANGE_TOKENS:
+        return [(0, len(tokens.vocabulary))]
+    tokens_below = np.cumsum(np.bincount(tokens.ids, minlength=len(tokens.vocabulary)))
+    cuts = np.searchsorted(tokens_below, np.arange(_RANGE_TOKENS, len(tokens.ids), _RANGE_TOKENS), side="right")
+    bounds = np.unique(np.concatenate(([0], cuts, [len(tokens.vocabulary)]))).tolist()
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _invert_text(tokens: Tokens, leads: Tokens | None, boost: float, low: int, high: int) -> _Inverted:
+    """Positions postings of the terms ranked low..high-1: weight = (frequency + LEAD_WEIGHT * count in the
+    lead) * boost, as `analysis.PositionsFormat.word_values` gives them."""
     n = len(tokens.counts)
-    counts = tokens.counts
-    # int32 throughout (a batch has far fewer than 2**31 tokens): a 10,000-release batch has millions, and
-    # these arrays are the peak of an import's memory
-    order = np.argsort(tokens.ids, kind="stable")  # stable: documents, then positions, stay ascending
-    term = tokens.ids[order]
-    doc = np.repeat(np.arange(n, dtype=np.int32), counts)[order]
-    starts = (np.cumsum(counts) - counts).astype(np.int32)
-    position = np.arange(len(term), dtype=np.int32)
-    position -= np.repeat(starts, counts)
-    position = position[order].astype("<u4")
+    # int32 where it fits (a batch has far fewer than 2**31 tokens): a 10,000-release batch has millions,
+    # and these arrays are the peak of an import's memory
+    chosen = np.flatnonzero((tokens.ids >= low) & (tokens.ids < high))
+    order = np.argsort(tokens.ids[chosen], kind="stable")  # stable: documents, then positions, stay ascending
+    chosen = chosen[order]
     del order
+    term = tokens.ids[chosen]
+    doc_ends = np.cumsum(tokens.counts)
+    doc = np.searchsorted(doc_ends, chosen, side="right").astype(np.int32)
+    position = (chosen - (doc_ends - tokens.counts)[doc]).astype("<u4")
+    del chosen
     first = (np.flatnonzero(np.concatenate(([True], (term[1:] != term[:-1]) | (doc[1:] != doc[:-1]))))
              if len(term) else np.zeros(0, dtype=np.int64))
     ends = np.append(first[1:], len(term))
     weight = (ends - first).astype(np.float64)
     if leads is not None and len(leads.ids) and len(first):
-        rank = {word: i for i, word in enumerate(tokens.vocabulary)}
+        rank = {word: i for i, word in enumerate(tokens.vocabulary[low:high], start=low)}
         to_rank = np.array([rank.get(word, -1) for word in leads.vocabulary], dtype=np.int64)
         lead_terms = to_rank[leads.ids]
         lead_keys = (lead_terms * n + np.repeat(np.arange(n, dtype=np.int64), leads.counts))[lead_terms >= 0]
@@ -100,16 +111,12 @@ def _invert_exact(field: ExactField, texts: list[str]) -> _Inverted:
     return _Inverted(vocabulary, term[order], doc[order], np.ones(len(order), dtype=np.float32), None)
 
 
-def _write_field(writer: SegmentWriter, name: str, inverted: _Inverted, base: int) -> None:
-    if not len(inverted.term):
-        return
-    fieldwriter = writer.fieldwriter
-    fieldwriter.start_field(name, writer.schema[name])
+def _write_terms(writer: SegmentWriter, inverted: _Inverted, base: int) -> None:
+    """Write postings of the field started on the writer, for terms above any it has written."""
     term = inverted.term
     bounds = np.flatnonzero(np.concatenate(([True], term[1:] != term[:-1], [True])))
     words = [inverted.vocabulary[t] for t in term[bounds[:-1]].tolist()]
-    write_field(fieldwriter, words, bounds, inverted.doc + base, inverted.weight, inverted.values)
-    fieldwriter.finish_field()
+    write_field(writer.fieldwriter, words, bounds, inverted.doc + base, inverted.weight, inverted.values)
 
 
 def write_segment(writer: SegmentWriter, docs: Sequence[dict[str, Any]], analysed: Analysed) -> None:
@@ -129,12 +136,22 @@ def write_segment(writer: SegmentWriter, docs: Sequence[dict[str, Any]], analyse
         if not field.indexed:
             continue
         if isinstance(field, ExactField):
-            inverted = _invert_exact(field, [doc.get(name, "") for doc in docs])
+            parts: Iterator[_Inverted] = iter([_invert_exact(field, [doc.get(name, "") for doc in docs])])
         else:
-            inverted = _invert_text(analysed.fields[name], analysed.fields[LEAD_OF[name]] if name in LEAD_OF else None,
-                                    field.format.field_boost)
-        _write_field(writer, name, inverted, base)
-        del inverted
+            # a range of terms at a time: a whole batch's body at once is an import's largest allocation
+            tokens, leads = analysed.fields[name], analysed.fields[LEAD_OF[name]] if name in LEAD_OF else None
+            parts = (_invert_text(tokens, leads, field.format.field_boost, low, high)
+                     for low, high in _term_ranges(tokens))
+        started = False
+        for inverted in parts:
+            if len(inverted.term):
+                if not started:
+                    writer.fieldwriter.start_field(name, field)
+                    started = True
+                _write_terms(writer, inverted, base)
+            del inverted
+        if started:
+            writer.fieldwriter.finish_field()
     writer._added = True
 
 

@@ -9,10 +9,6 @@ millions of token strings.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
-import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -22,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from wiredesk.release import Release
+from wiredesk.workers import process_pool
 
 from .analysis import terms
 from .clusters import signature_of
@@ -95,9 +92,14 @@ def _tokens(lists: list[list[str]]) -> Tokens:
 def _analyse_texts(items: list[_Texts]) -> Analysed:
     titles, leads, texts, acronyms, signatures = [], [], [], [], []
     for title, lead, text, acronym_text, minhashed in items:
-        text_terms = terms(text)
+        lead_terms = terms(lead) if lead else []
+        if lead and text.startswith(lead) and text[len(lead):len(lead) + 1].isspace():
+            # the lead is the text's first paragraph: its terms open the text's, and no word spans the break
+            text_terms = lead_terms + terms(text[len(lead):])
+        else:
+            text_terms = terms(text)
         titles.append(terms(title))
-        leads.append(terms(lead) if lead else [])
+        leads.append(lead_terms)
         texts.append(text_terms)
         acronyms.append(terms(acronym_text) if acronym_text else [])
         # the MinHashed text is nearly always the indexed one: tokenise it once
@@ -111,50 +113,46 @@ def analyse(releases: Sequence[Release]) -> Analysed:
     return _analyse_texts([_texts(release) for release in releases])
 
 
-def _exit_with_parent(parent: int) -> None:
-    """The worker's initializer: end the worker when the writing process dies (a killed import), rather than
-    let it wait forever on a queue that process held; its own process group or a cron job may never reap it."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 class Analyser:
     """Analyses releases as they arrive: a chunk at a time in one worker process, started with the first
-    full chunk (short batches, such as an ingest's, never pay for it), and in this process at `finish`."""
+    full chunk (short batches, such as an ingest's, never pay for it), and in this process at `finish`.
+    Chunks analysed elsewhere (by an import's parsing workers) join in their place."""
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._queued: list[Release] = []
-        self._chunks: list[tuple[list[Release], Future[Analysed]]] = []
+        self._chunks: list[tuple[list[Release], Future[Analysed] | Analysed]] = []
 
     def add(self, release: Release) -> None:
         self._queued.append(release)
         if len(self._queued) >= CHUNK:
             if self._pool is None:
-                # spawn, as ingest's extraction pool: forking a process that may run threads is unsafe
-                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_exit_with_parent, initargs=(os.getpid(),))
+                self._pool = process_pool(1)
             self._chunks.append((self._queued, self._pool.submit(_analyse_texts, [_texts(r) for r in self._queued])))
             self._queued = []
+
+    def add_analysed(self, releases: list[Release], analysed: Analysed) -> None:
+        """Releases analysed already, in order after those added before."""
+        if self._queued:
+            self._chunks.append((self._queued, analyse(self._queued)))
+            self._queued = []
+        self._chunks.append((releases, analysed))
 
     def finish(self) -> tuple[list[Release], Analysed]:
         """Every release added since the last finish, in order, and its analysis."""
         releases = [r for chunk, _ in self._chunks for r in chunk] + self._queued
-        parts: list[Analysed | None] = [None] * len(self._chunks)
+        parts = [work if isinstance(work, Analysed) else None for _, work in self._chunks]
         last = analyse(self._queued)
         # The worker takes chunks from the front; this process takes those it has not started from the back.
         for i in reversed(range(len(self._chunks))):
-            chunk, future = self._chunks[i]
-            if not future.cancel():
+            chunk, work = self._chunks[i]
+            if isinstance(work, Analysed):
+                continue
+            if not work.cancel():
                 break
             parts[i] = analyse(chunk)
-        done = [part if part is not None else self._result(future, chunk)
-                for part, (chunk, future) in zip(parts, self._chunks)]
+        done = [part if part is not None else self._result(work, chunk)  # type: ignore[arg-type]
+                for part, (chunk, work) in zip(parts, self._chunks)]
         self._chunks, self._queued = [], []
         return releases, Analysed.join(done + [last])
 

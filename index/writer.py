@@ -94,19 +94,36 @@ class IndexWriter:
         self._analyser = Analyser()
         self._stored_ids = _StoredIds()
 
-    def add(self, releases: Iterable[Release]) -> None:
+    def add(self, releases: Iterable[Release], *, analysed: Analysed | None = None) -> None:
         """Add or update releases by id. One without an id or content hash has its derived fields filled in
         (`Release.with_derived`); one with both is taken as derived already, as extraction, import and replay
-        give them (deriving costs as much as a tenth of indexing a release)."""
+        give them (deriving costs as much as a tenth of indexing a release).
+
+        `analysed`, when given, is the releases' analysis (`tokens.analyse`), done elsewhere; they must then
+        be derived already.
+        """
+        if analysed is not None:
+            releases = list(releases)
+            for release in releases:
+                if not (release.id and release.content_hash):
+                    raise ValueError("releases given with their analysis must have their derived fields")
+                self._pend(release)
+            self._analyser.add_analysed(releases, analysed)
+            if len(self._pending) >= BATCH:
+                self.commit()
+            return
         for release in releases:
             if not (release.id and release.content_hash):
                 release = release.with_derived()
-            self._deleted.discard(release.id)
-            self._pending.pop(release.id, None)  # re-insert so the latest version keeps arrival order
-            self._pending[release.id] = release
+            self._pend(release)
             self._analyser.add(release)
             if len(self._pending) >= BATCH:
                 self.commit()
+
+    def _pend(self, release: Release) -> None:
+        self._deleted.discard(release.id)
+        self._pending.pop(release.id, None)  # re-insert so the latest version keeps arrival order
+        self._pending[release.id] = release
 
     def delete(self, ids: Iterable[str]) -> int:
         """Delete releases by id; returns how many existed (stored or waiting to be committed)."""

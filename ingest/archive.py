@@ -73,10 +73,14 @@ class Archive:
 
     def put_records(self, records: list[dict[str, Any]]) -> None:
         """Keep a batch of imported records (the `extract` JSON shape) as one pack, newer than every earlier one."""
-        if not records:
+        self.put_record_lines([json.dumps(record, sort_keys=True, ensure_ascii=False) for record in records])
+
+    def put_record_lines(self, lines: list[str]) -> None:
+        """`put_records` for records serialised already, a JSON object on one line each."""
+        if not lines:
             return
-        lines = "".join(json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n" for record in records)
-        packed = gzip.compress(lines.encode("utf-8"), compresslevel=_PACK_LEVEL, mtime=0)
+        packed = gzip.compress("".join(line + "\n" for line in lines).encode("utf-8"), compresslevel=_PACK_LEVEL,
+                               mtime=0)
         # the hash keeps two packs written in the same nanosecond apart
         name = f"{time.time_ns():020d}-{hashlib.sha256(packed).hexdigest()[:16]}.jsonl.gz"
         _atomic_write(self._packs_folder() / name, packed)

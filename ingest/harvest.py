@@ -19,15 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import queue
-import signal
 import threading
-import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -35,6 +32,7 @@ from typing import Any
 from wiredesk.config import Config, SourceConfig
 from wiredesk.errors import FetchError, Skip
 from wiredesk.release import Release
+from wiredesk.workers import process_pool
 
 from .archive import Archive
 from .extract import extract
@@ -196,9 +194,7 @@ class Harvest:
 
     def _executor(self) -> Executor:
         if self.workers >= 2:
-            # spawn, not fork: the event loop thread is running, and forking a threaded process is unsafe
-            return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_leave_interrupts_to_the_parent, initargs=(os.getpid(),))
+            return process_pool(self.workers)
         return ThreadPoolExecutor(1, thread_name_prefix="wiredesk-extract")
 
     def _source(self, name: str) -> SourceConfig:
@@ -318,24 +314,6 @@ class Harvest:
         conn.execute(f"INSERT INTO sources ({names}) VALUES ({marks}) ON CONFLICT(name) DO UPDATE SET {updates}",
                      (source.name, *values.values()))
         return done is not None and bool(done.listing.error)
-
-
-def _leave_interrupts_to_the_parent(parent: int) -> None:
-    """In an extraction worker: ignore Ctrl-C, which a terminal sends to the whole process group. The parent
-    decides how to stop (`ingest --watch` finishes its pages), then shuts the pool down.
-
-    A parent killed outright (SIGKILL, the OOM killer) cannot shut the pool down, and an idle worker would
-    wait forever; so each worker also watches for its parent to go and then exits. The parent's pid comes
-    from the parent: a worker still starting up when the parent dies would read its new parent here.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True, name="wiredesk-orphan-watch").start()
-
-
-def _exit_when_orphaned(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(0)
 
 
 # the producer -------------------------------------------------------------------------------------------

@@ -61,6 +61,14 @@ def test_bulk_segment_reads_as_whoosh_own_writer_makes_it(tmp_path, releases):
         assert bulk.searcher().field_length(name) == reference.searcher().field_length(name)
 
 
+def test_text_fields_inverted_a_range_of_terms_at_a_time_read_as_whoosh_own_writer(tmp_path, releases, monkeypatch):
+    monkeypatch.setattr("index.bulk._RANGE_TOKENS", 500)  # the body is then written in dozens of ranges
+    ranged = make_index(tmp_path / "ranged", releases)
+    reference = whoosh_reference(tmp_path / "whoosh", [ranged.get(r.id) for r in releases])
+    for query in (*QUERIES, '"defence budget"', '"port harbour"'):
+        assert outcome(ranged, query) == outcome(reference, query), query
+
+
 def test_one_commit_per_release_gives_the_same_results(tmp_path, releases):
     bulk = make_index(tmp_path / "bulk", releases)
     single = open_index(tmp_path / "single" / "index")

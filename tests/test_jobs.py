@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from wiredesk.cli import cli
 from wiredesk.config import load_config
 from wiredesk.lock import run_lock
+from wiredesk.records import CHUNK
 
 
 def test_a_held_run_lock_makes_ingest_exit_1_at_once(sample_config: Path) -> None:
@@ -69,3 +70,27 @@ def test_importing_the_same_records_twice_keeps_one_document_each(sample_config:
         assert result.stdout == "imported 5 releases\n"
     stats = CliRunner().invoke(cli, ["--config", str(sample_config), "stats", "--json"])
     assert json.loads(stats.stdout)["documents"] == 5
+
+
+def test_a_long_import_parsed_in_a_worker_keeps_line_numbers_order_and_the_archive(sample_config: Path) -> None:
+    # more than two chunks of lines, so records are parsed in a worker process, several chunks ahead
+    count = 2 * CHUNK + 500
+    lines = [json.dumps({"id": f"r{i}", "body": f"release number {i} about wind parks in district {i}"})
+             for i in range(count)]
+    lines[4] = "{not json"
+    lines[CHUNK + 99] = json.dumps({"id": "no-body"})
+    lines[-1] = json.dumps({"id": "r7", "body": "the last version of release seven, about solar"})
+    result = CliRunner().invoke(cli, ["--config", str(sample_config), "import", "-", "--json"],
+                                input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [error["line"] for error in report["errors"]] == [5, CHUNK + 100]
+    assert report["imported"] == count - 2
+    shown = CliRunner().invoke(cli, ["--config", str(sample_config), "show", "r7", "--json"])
+    assert "about solar" in json.loads(shown.stdout)["body"]  # the later line of an id wins
+    reindexed = CliRunner().invoke(cli, ["--config", str(sample_config), "reindex"])
+    assert reindexed.exit_code == 0, reindexed.stderr
+    stats = CliRunner().invoke(cli, ["--config", str(sample_config), "stats", "--json"])
+    assert json.loads(stats.stdout)["documents"] == count - 3  # r7 twice, two bad lines
+    shown = CliRunner().invoke(cli, ["--config", str(sample_config), "show", "r7", "--json"])
+    assert "about solar" in json.loads(shown.stdout)["body"]

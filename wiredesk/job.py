@@ -8,15 +8,15 @@ duplicates (the index adds or replaces by id).
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import IO, TYPE_CHECKING, Callable, Iterator, Sequence
 
 from .config import Config, SourceConfig
 from .lock import run_lock
+from .records import ImportReport, read_records
 from .release import Release
 
 if TYPE_CHECKING:
@@ -160,34 +160,6 @@ def run_ingest(config: Config, sources: Sequence[SourceConfig], *, wait: float |
     return report
 
 
-@dataclass
-class ImportReport:
-    imported: int = 0
-    errors: list[dict] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {"imported": self.imported, "failed": len(self.errors), "errors": self.errors}
-
-
-def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Iterator[tuple[dict, Release]]:
-    """Releases from JSON lines in the `extract` shape; a bad line goes into `report.errors` with its number."""
-    now = datetime.now(timezone.utc).isoformat()
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            if not isinstance(record, dict):
-                raise ValueError("a line must hold one JSON object")
-            # defaults go in before the release is built: each `replace` afterwards would build it again
-            release = Release.from_dict({**record, "source": record.get("source") or source,
-                                         "fetched": record.get("fetched") or now})
-        except ValueError as exc:
-            report.errors.append({"line": number, "reason": str(exc).splitlines()[0]})
-            continue
-        yield record, release.with_derived()
-
-
 def run_import(config: Config, stream: IO[str], *, source: str = "import",
                on_release: Callable[[Release], None] | None = None, wait: float | None = None) -> ImportReport:
     """Load `extract`-shaped JSON lines into the index; each record is kept in the archive for `reindex`.
@@ -210,25 +182,17 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
           ThreadPoolExecutor(1, thread_name_prefix="wiredesk-archive") as archiver,
           index.writer() as writer):
         archived: Future | None = None
-        batch: list[Release] = []
-        records: list[dict] = []
-        for record, release in read_records(stream, report, source=source):
-            records.append({**record, "id": release.id, "source": release.source})
-            batch.append(release)
-            if len(batch) >= COMMIT_EVERY * 5:
-                if archived is not None:
-                    archived.result()  # one batch in flight bounds the records held in memory
-                archived = archiver.submit(archive.put_records, records)
-                writer.add(batch)
-                report.imported += len(batch)
-                batch, records = [], []
+        for batch in read_records(stream, report, source=source):
+            if archived is not None:
+                archived.result()  # one batch in flight bounds the records held in memory
+            archived = archiver.submit(archive.put_record_lines, batch.archived)
+            writer.add(batch.releases, analysed=batch.analysed)
+            report.imported += len(batch.releases)
             if on_release:
-                on_release(release)
+                for release in batch.releases:
+                    on_release(release)
         if archived is not None:
             archived.result()
-        archive.put_records(records)
-        writer.add(batch)
-        report.imported += len(batch)
         writer.commit()
     return report
 

@@ -1,0 +1,120 @@
+"""Import records: JSON lines in the `extract` shape, made into releases for `import`, with their analysis.
+
+Parsing a record, deriving its release (dates, the content hash, the word count) and analysing it for the
+index (tokens, stems, its MinHash) is most of the CPU an import takes, and none of it depends on other
+records; the process that writes the index is an import's bottleneck. So a long stream goes to worker
+processes a chunk of lines at a time, several chunks ahead, and comes back as releases with their analysis,
+which unpickle in a small fraction of the time they take to make; the workers keep at it while the index
+writes a segment. A stream of one chunk or less is done in this process, which is quicker than starting
+workers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import chain, islice
+from typing import IO, TYPE_CHECKING
+
+from .release import Release
+
+if TYPE_CHECKING:
+    from index.tokens import Analysed
+
+__all__ = ["ImportReport", "Batch", "read_records", "CHUNK"]
+
+CHUNK = 1000  # lines per task
+WORKERS = 2  # the writing process waits on them only when they fall behind; on two cores, two keep up
+AHEAD = 4 * WORKERS  # tasks in flight: enough to cover a segment write, few enough to bound memory
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"imported": self.imported, "failed": len(self.errors), "errors": self.errors}
+
+
+@dataclass
+class Batch:
+    """The records of consecutive lines: their releases (derived), each record as the archive keeps it (a JSON
+    line), the releases' analysis for the index, and the lines that could not be read."""
+
+    releases: list[Release]
+    archived: list[str]
+    analysed: Analysed
+    errors: list[dict]
+
+
+def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Iterator[Batch]:
+    """The records of JSON lines, a batch at a time, in order; a bad line goes into `report.errors` with its
+    number. A record without a `source` gets `source`; without `fetched`, the time the import started."""
+    now = datetime.now(timezone.utc).isoformat()
+    chunks = _chunks(stream)
+    first, second = next(chunks, None), next(chunks, None)
+    if second is None:
+        if first is not None:
+            yield _reported(_parse(*first, source=source, now=now), report)
+        return
+    from .workers import process_pool
+
+    pending: deque[tuple[tuple[int, list[str]], Future[Batch]]] = deque()
+    with process_pool(WORKERS) as pool:
+        for chunk in chain((first, second), chunks):
+            pending.append((chunk, pool.submit(_parse, *chunk, source=source, now=now)))
+            if len(pending) > AHEAD:
+                yield _reported(_result(*pending.popleft(), source=source, now=now), report)
+        while pending:
+            yield _reported(_result(*pending.popleft(), source=source, now=now), report)
+
+
+def _chunks(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
+    # (number of the first line, lines)
+    number = 1
+    while lines := list(islice(stream, CHUNK)):
+        yield number, lines
+        number += len(lines)
+
+
+def _reported(batch: Batch, report: ImportReport) -> Batch:
+    report.errors.extend(batch.errors)
+    return batch
+
+
+def _result(chunk: tuple[int, list[str]], future: Future[Batch], *, source: str, now: str) -> Batch:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        # a worker died (killed, or out of memory): the chunk is done here instead, never lost
+        return _parse(*chunk, source=source, now=now)
+
+
+def _parse(first: int, lines: list[str], *, source: str, now: str) -> Batch:
+    """Lines numbered from `first` as a batch of records."""
+    from index.tokens import analyse
+
+    releases, archived, errors = [], [], []
+    for number, line in enumerate(lines, start=first):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            if not isinstance(data, dict):
+                raise ValueError("a line must hold one JSON object")
+            # defaults go in before the release is built: each `replace` afterwards would build it again
+            release = Release.from_dict({**data, "source": data.get("source") or source,
+                                         "fetched": data.get("fetched") or now}).with_derived()
+        except ValueError as exc:
+            errors.append({"line": number, "reason": str(exc).splitlines()[0]})
+            continue
+        releases.append(release)
+        archived.append(json.dumps({**data, "id": release.id, "source": release.source}, sort_keys=True,
+                                   ensure_ascii=False))
+    return Batch(releases, archived, analyse(releases), errors)
