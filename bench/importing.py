@@ -78,4 +78,5 @@ def import_corpus(corpus: Path, home: Path, *, size: int) -> dict[str, float]:
         "index_bytes_per_doc": round(index / size, 1),
         "archive_bytes_per_doc": round(folder_bytes(home / "archive") / size, 1),
         "peak_rss_mb": round(run.peak_rss / 1e6, 1),
+        "peak_tree_rss_mb": round(run.peak_tree_rss / 1e6, 1),
     }

@@ -26,7 +26,7 @@ from .columns import DictColumn, NumberColumn, SignatureColumn
 __all__ = [
     "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "CASE_SENSITIVE", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS",
     "SEPARATOR",
-    "build_schema", "text_values", "acronym_keys", "document_fields", "stored_release",
+    "build_schema", "text_values", "acronym_keys", "release_fields", "document_fields", "stored_release",
 ]
 
 SCHEMA_VERSION = 5
@@ -48,8 +48,9 @@ DATE_FIELDS = ("published", "updated", "fetched")
 class ExactField(fields.FieldType):
     """Whole values, one term each; several values are joined by SEPARATOR. `fold=False` keeps case (ids)."""
 
-    def __init__(self, *, column: bool = False, unique: bool = False, fold: bool = True) -> None:
-        super().__init__(formats.Existence(), None, unique=unique, sortable=DictColumn() if column else False)
+    def __init__(self, *, column: bool = False, unique: bool = False, fold: bool = True, stored: bool = False) -> None:
+        super().__init__(formats.Existence(), None, stored=stored, unique=unique,
+                         sortable=DictColumn() if column else False)
         self.fold = fold
 
     def keys(self, value: str) -> set[str]:
@@ -84,7 +85,10 @@ def build_schema() -> fields.Schema:
     )
     for name in EXACT_FIELDS:
         if name not in schema:
-            schema.add(name, ExactField(column=name in _COLUMN_FIELDS, fold=name not in CASE_SENSITIVE))
+            # the cluster is stored beside the release: it is decided when the release is written, after
+            # the rest of its document was made (`release_fields`)
+            schema.add(name, ExactField(column=name in _COLUMN_FIELDS, fold=name not in CASE_SENSITIVE,
+                                        stored=name == "cluster"))
     for name in DATE_FIELDS:
         schema.add(name, fields.COLUMN(NumberColumn()))
     return schema
@@ -144,8 +148,11 @@ def acronym_keys(acronyms: Mapping[str, str]) -> list[str]:
     return keys
 
 
-def document_fields(release: Release, *, signature: bytes | None) -> dict[str, Any]:
-    """The keyword arguments of Whoosh's add_document for one release (cluster already assigned)."""
+def release_fields(release: Release) -> dict[str, Any]:
+    """The keyword arguments of Whoosh's add_document for one release, but for its cluster and signature,
+    which are decided when it is written (`document_fields`); made ahead, by the workers that analyse it."""
+    record = release.to_dict()
+    del record["cluster"]
     doc: dict[str, Any] = {
         **text_values(release),
         "id": release.id,
@@ -155,10 +162,8 @@ def document_fields(release: Release, *, signature: bytes | None) -> dict[str, A
         "country": _clean(release.dateline.country or ""),
         "city": _clean(release.dateline.city or ""),
         "language": _clean(release.language),
-        "cluster": release.cluster,
         "acronym_pair": SEPARATOR.join(acronym_keys(release.acronyms)),
-        "doc": json.dumps(release.to_dict(), ensure_ascii=False),
-        "signature": signature,
+        "doc": json.dumps(record, ensure_ascii=False),
     }
     for name in MULTI_FIELDS:
         doc[name] = _joined(getattr(release, name))
@@ -169,6 +174,14 @@ def document_fields(release: Release, *, signature: bytes | None) -> dict[str, A
     return doc
 
 
+def document_fields(release: Release, *, signature: bytes | None,
+                    made: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The keyword arguments of Whoosh's add_document for one release (cluster already assigned); `made` is
+    its `release_fields`, where they were made ahead."""
+    return {**(made if made is not None else release_fields(release)), "cluster": release.cluster,
+            "signature": signature}
+
+
 def stored_release(stored: dict[str, Any]) -> Release:
     """The release kept in a document's stored fields."""
-    return Release.from_dict(json.loads(stored["doc"]))
+    return Release.from_dict({**json.loads(stored["doc"]), "cluster": stored.get("cluster") or ""})

@@ -1,10 +1,11 @@
-"""A batch's text fields as integer token arrays, with each release's MinHash signature, made in chunks.
+"""What the index makes of a release before it is written, in chunks: its text fields as integer token
+arrays, its MinHash signature and the rest of its Whoosh document (`schema.release_fields`).
 
-Tokenising and MinHashing are most of an import's CPU, and each release's are independent of the others,
-so a long import hands chunks of them to a worker process while the writer's own process goes on reading
-and archiving records; the writer analyses any chunk the worker has not started yet itself. A chunk comes
-back as compact arrays (a vocabulary and one int32 array per field), which pickle quickly, rather than as
-millions of token strings.
+This is most of the CPU that indexing takes, and each release's is independent of the others, so a long
+batch hands chunks of it to a worker process while the writer's own process goes on; the writer analyses
+any chunk the worker has not started yet itself. An import's own workers analyse as they parse
+(`IndexWriter.add(..., analysed=)`). A chunk comes back as compact arrays (a vocabulary and one int32 array
+per field), which pickle quickly, rather than as millions of token strings.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import chain
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -22,16 +23,13 @@ from wiredesk.workers import process_pool
 
 from .analysis import terms
 from .clusters import signature_of
-from .schema import text_values
+from .schema import release_fields, text_values
 
 __all__ = ["FIELDS", "LEAD_OF", "CHUNK", "Tokens", "Analysed", "Analyser", "analyse"]
 
 FIELDS = ("title", "body", "lead", "acronyms")  # "body" is the indexed text, "lead" its emphasised opening
 LEAD_OF = {"body": "lead"}  # text field -> the tokens whose words weigh more in it
 CHUNK = 1000  # releases per task: big enough that pickling is a small part of a task
-
-# (title, lead, indexed text, acronyms, text to MinHash): plain strings, cheap to send to a worker
-_Texts = tuple[str, str, str, str, str]
 
 
 @dataclass
@@ -60,25 +58,23 @@ class Tokens:
 
 @dataclass
 class Analysed:
-    """Releases analysed: their tokens per field of FIELDS, and their signatures (None for no words)."""
+    """Releases analysed: their tokens per field of FIELDS, their signatures (None for no words) and their
+    documents but for the cluster and signature (`schema.release_fields`)."""
 
     fields: dict[str, Tokens]
     signatures: list[np.ndarray | None]
+    documents: list[dict[str, Any]]
 
     def select(self, keep: np.ndarray) -> Analysed:
         return Analysed({name: tokens.select(keep) for name, tokens in self.fields.items()},
-                        [sig for sig, kept in zip(self.signatures, keep) if kept])
+                        [sig for sig, kept in zip(self.signatures, keep) if kept],
+                        [doc for doc, kept in zip(self.documents, keep) if kept])
 
     @staticmethod
     def join(parts: Sequence[Analysed]) -> Analysed:
         return Analysed({name: Tokens.join([part.fields[name] for part in parts]) for name in FIELDS},
-                        [sig for part in parts for sig in part.signatures])
-
-
-def _texts(release: Release) -> _Texts:
-    values = text_values(release)
-    lead, text = values["body"]
-    return values["title"], lead, text, values["acronyms"], release.body or release.title
+                        [sig for part in parts for sig in part.signatures],
+                        [doc for part in parts for doc in part.documents])
 
 
 def _tokens(lists: list[list[str]]) -> Tokens:
@@ -89,28 +85,28 @@ def _tokens(lists: list[list[str]]) -> Tokens:
                   np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)))
 
 
-def _analyse_texts(items: list[_Texts]) -> Analysed:
-    titles, leads, texts, acronyms, signatures = [], [], [], [], []
-    for title, lead, text, acronym_text, minhashed in items:
+def analyse(releases: Sequence[Release]) -> Analysed:
+    """Analyse releases in this process."""
+    titles, leads, texts, acronyms, signatures, documents = [], [], [], [], [], []
+    for release in releases:
+        values = text_values(release)
+        lead, text = values["body"]
         lead_terms = terms(lead) if lead else []
         if lead and text.startswith(lead) and text[len(lead):len(lead) + 1].isspace():
             # the lead is the text's first paragraph: its terms open the text's, and no word spans the break
             text_terms = lead_terms + terms(text[len(lead):])
         else:
             text_terms = terms(text)
-        titles.append(terms(title))
+        titles.append(terms(values["title"]))
         leads.append(lead_terms)
         texts.append(text_terms)
-        acronyms.append(terms(acronym_text) if acronym_text else [])
+        acronyms.append(terms(values["acronyms"]) if values["acronyms"] else [])
         # the MinHashed text is nearly always the indexed one: tokenise it once
+        minhashed = release.body or release.title
         signatures.append(signature_of(text_terms if minhashed == text else terms(minhashed)))
+        documents.append(release_fields(release))
     return Analysed({"title": _tokens(titles), "body": _tokens(texts), "lead": _tokens(leads),
-                     "acronyms": _tokens(acronyms)}, signatures)
-
-
-def analyse(releases: Sequence[Release]) -> Analysed:
-    """Analyse releases in this process."""
-    return _analyse_texts([_texts(release) for release in releases])
+                     "acronyms": _tokens(acronyms)}, signatures, documents)
 
 
 class Analyser:
@@ -128,7 +124,7 @@ class Analyser:
         if len(self._queued) >= CHUNK:
             if self._pool is None:
                 self._pool = process_pool(1)
-            self._chunks.append((self._queued, self._pool.submit(_analyse_texts, [_texts(r) for r in self._queued])))
+            self._chunks.append((self._queued, self._pool.submit(analyse, self._queued)))
             self._queued = []
 
     def add_analysed(self, releases: list[Release], analysed: Analysed) -> None:

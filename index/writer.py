@@ -162,7 +162,7 @@ class IndexWriter:
             copies = _Copies(reader, added, signatures)
             maybe_stored = self._stored_ids.may_hold(reader, [release.id for release in added])
             docs = [self._document(writer, reader, copies, row, release, signatures[row],
-                                   _docnums(reader, release.id) if maybe_stored[row] else [])
+                                   _docnums(reader, release.id) if maybe_stored[row] else [], analysed.documents[row])
                     for row, release in enumerate(added)]
             changed = np.array([doc is not None for doc in docs], dtype=bool)
             segments = writer.segments
@@ -170,9 +170,12 @@ class IndexWriter:
             fold = len(segments) if fold_all else to_fold(live, [seg.doc_count_all() for seg in segments],
                                                           int(changed.sum()))
             kept = segments[:len(segments) - fold]
-            folded, folded_docs = _stored_documents(reader, writer, len(kept))
+            folded, folded_signatures = _stored_releases(reader, len(kept))
+            again = analyse(folded)
+            folded_docs = [document_fields(release, signature=signature, made=made)
+                           for release, signature, made in zip(folded, folded_signatures, again.documents)]
             write_segment(writer, folded_docs + [doc for doc in docs if doc is not None],
-                          Analysed.join([analyse(folded), analysed.select(changed)]))
+                          Analysed.join([again, analysed.select(changed)]))
         except BaseException:
             writer.cancel()
             raise
@@ -182,9 +185,10 @@ class IndexWriter:
         self._index.refresh()
 
     def _document(self, writer: SegmentWriter, reader, copies: _Copies, row: int,  # type: ignore[no-untyped-def]
-                  release: Release, signature: np.ndarray, own: list[int]) -> dict[str, Any] | None:
+                  release: Release, signature: np.ndarray, own: list[int],
+                  made: dict[str, Any]) -> dict[str, Any] | None:
         """The fields to index for a release (its stored version, documents `own`, deleted), or None when it
-        is unchanged."""
+        is unchanged; `made` is its `release_fields`."""
         existing = stored_release(reader.stored_fields(own[0])) if own else None
         if existing is not None and existing.content_hash == release.content_hash and existing.cluster:
             release = replace(release, cluster=existing.cluster)  # same text, same cluster: ids stay stable
@@ -196,26 +200,24 @@ class IndexWriter:
         for docnum in own:
             writer.delete_document(docnum)
         copies.remember(release)
-        return document_fields(release, signature=_signature_bytes(signature))
+        return document_fields(release, signature=_signature_bytes(signature), made=made)
 
 
 def _signature_bytes(row: np.ndarray) -> bytes | None:
     return row.astype("<u4").tobytes() if row.any() else None
 
 
-def _stored_documents(reader, writer: SegmentWriter,  # type: ignore[no-untyped-def]
-                      first: int) -> tuple[list[Release], list[dict[str, Any]]]:
-    """The releases and fields of every live document in the writer's segments from number `first` on, from
-    what they store (the release and its signature), to be written again."""
-    releases, docs = [], []
-    for start, signatures in _stored_signatures(reader, first):
-        for docnum, signature in enumerate(signatures, start=start):
+def _stored_releases(reader, first: int) -> tuple[list[Release], list[bytes | None]]:  # type: ignore[no-untyped-def]
+    """Every live document in the writer's segments from number `first` on, as the release and signature it
+    stores, to be written again."""
+    releases, signatures = [], []
+    for start, rows in _stored_signatures(reader, first):
+        for docnum, signature in enumerate(rows, start=start):
             if reader.is_deleted(docnum):
                 continue
-            release = stored_release(reader.stored_fields(docnum))
-            releases.append(release)
-            docs.append(document_fields(release, signature=_signature_bytes(signature)))
-    return releases, docs
+            releases.append(stored_release(reader.stored_fields(docnum)))
+            signatures.append(_signature_bytes(signature))
+    return releases, signatures
 
 
 class _StoredIds:
