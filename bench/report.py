@@ -70,7 +70,9 @@ def rows(results: dict[str, Any]) -> list[Row]:
         if "import" in figures:
             imp = figures["import"]
             out += [
-                ("`wiredesk import` (releases/s)", label, f"{imp['docs_per_s']:g}", "≥ 1,000", _met(imp["docs_per_s"] >= 1000)),
+                ("`wiredesk import` (releases/s), median of the runs (each run)", label,
+                 f"{imp['docs_per_s']:g} ({', '.join(f'{r:g}' for r in imp.get('docs_per_s_runs', [imp['docs_per_s']]))})",
+                 "≥ 1,000", _met(imp["docs_per_s"] >= 1000)),
                 ("index bytes per release", label, f"{imp['index_bytes_per_doc']:,.0f}", "", ""),
                 ("import peak RSS, largest process / whole tree (MB)", label,
                  f"{imp['peak_rss_mb']:g} / {imp.get('peak_tree_rss_mb', 0):g}", "≤ 600", _met(imp["peak_rss_mb"] <= 600)),

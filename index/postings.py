@@ -27,7 +27,7 @@ from __future__ import annotations
 import pickle
 import struct
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
@@ -36,7 +36,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 
 from .codec import INLINE_LIMIT
 
-__all__ = ["BLOCK", "GROUP", "Values", "write_field"]
+__all__ = ["BLOCK", "GROUP", "Values", "PackedValues", "write_field"]
 
 BLOCK = 1024
 _PROTOCOL = 5
@@ -51,10 +51,43 @@ class Values:
     buffer: bytes
     offsets: np.ndarray  # int64, one more than there are postings
 
-    def split(self, begin: int, end: int) -> list[bytes]:
-        bounds = self.offsets[begin:end + 1].tolist()
-        buffer = self.buffer
-        return [buffer[a:b] for a, b in pairwise(bounds)]
+
+class PackedValues:
+    """The values of a run of postings (positions, as little-endian uint32s) as one buffer and each posting's
+    number of positions, as uint16s (a "H" first) or, when one posting has more, uint32s (an "I" first).
+
+    A block pickles as two bytes objects instead of a tuple of a thousand, which is most of what reading a
+    phrase's positions cost. Whoosh's matchers index it like the tuple they expect (`values[i]`), and
+    `segments.Segment.positions` reads the buffer whole.
+    """
+
+    __slots__ = ("buffer", "counts", "_ends")
+
+    def __init__(self, buffer: bytes, counts: bytes) -> None:
+        self.buffer = buffer
+        self.counts = counts
+        self._ends: list[int] | None = None
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return PackedValues, (self.buffer, self.counts)
+
+    def count_array(self) -> np.ndarray:
+        return np.frombuffer(self.counts, dtype="<u2" if self.counts[:1] == b"H" else "<u4", offset=1)
+
+    def __len__(self) -> int:
+        return (len(self.counts) - 1) // (2 if self.counts[:1] == b"H" else 4)
+
+    def __getitem__(self, i: int) -> bytes:
+        if self._ends is None:
+            self._ends = [0, *accumulate(4 * count for count in self.count_array().tolist())]
+        return self.buffer[self._ends[i]:self._ends[i + 1]] if i >= 0 else self[len(self) + i]
+
+
+def _packed(buffer: bytes, bounds: list[int], a: int, b: int) -> PackedValues:
+    # postings a..b-1 of a group whose value i spans buffer[bounds[i]:bounds[i + 1]]
+    counts = [(end - start) >> 2 for start, end in pairwise(bounds[a:b + 1])]
+    code = "H" if max(counts, default=0) < 1 << 16 else "I"
+    return PackedValues(buffer[bounds[a]:bounds[b]], code.encode() + struct.pack(f"<{b - a}{code}", *counts))
 
 
 def _mini_weights(weights: list[float]) -> tuple[float, ...] | float | None:
@@ -65,15 +98,16 @@ def _mini_weights(weights: list[float]) -> tuple[float, ...] | float | None:
     return tuple(weights)
 
 
-def _posting_list(ids: list[int], deltas: list[int], weights: list[float], values: list[bytes] | None) -> bytes:
-    """A long posting list's bytes, in blocks of BLOCK postings."""
+def _posting_list(ids: list[int], deltas: list[int], weights: list[float],
+                  values: tuple[bytes, list[int]] | None) -> bytes:
+    """A long posting list's bytes, in blocks of BLOCK postings; `values` is (buffer, bounds) as for `_packed`."""
     parts = [WHOOSH3_HEADER_MAGIC]
     count = len(ids)
     for begin in range(0, count, BLOCK):
         end = min(begin + BLOCK, count)
         block_weights = weights[begin:end]
         data = (tuple(deltas[begin:end]), _mini_weights(block_weights),
-                tuple(values[begin:end]) if values is not None else None)
+                _packed(values[0], values[1], begin, end) if values is not None else None)
         packed = pickle.dumps(data, _PROTOCOL)
         head = pickle.dumps((end - begin, ids[end - 1], max(block_weights), 0, 0, 0), _PROTOCOL)
         size = len(head) + len(packed)
@@ -113,7 +147,10 @@ def write_field(fieldwriter: W3FieldWriter, words: list[str], bounds: np.ndarray
         last = max(int(np.searchsorted(starts, start_list[term] + GROUP, side="right")), term + 1)
         base, stop = start_list[term], end_list[last - 1]
         id_list, delta_list, weight_list = ids[base:stop].tolist(), deltas[base:stop].tolist(), weights[base:stop].tolist()
-        value_list = values.split(base, stop) if values is not None else None
+        # a group's values: its slice of the buffer, and where each value ends in it
+        if values is not None:
+            bounds = values.offsets[base:stop + 1]
+            value_buffer, value_bounds = values.buffer[bounds[0]:bounds[-1]], (bounds - bounds[0]).tolist()
         blobs = []
         for i in range(term, last):
             a, b = start_list[i] - base, end_list[i] - base
@@ -122,11 +159,11 @@ def write_field(fieldwriter: W3FieldWriter, words: list[str], bounds: np.ndarray
             if n < INLINE_LIMIT:
                 # W3 reads one value a posting from an inlined list: empty ones for a format without values
                 inline = (tuple(id_list[a:b]), tuple(weight_list[a:b]),
-                          tuple(value_list[a:b]) if value_list is not None else (b"",) * n)
+                          _packed(value_buffer, value_bounds, a, b) if values is not None else (b"",) * n)
                 tail = pickle.dumps(inline, _PROTOCOL)
             else:
                 blob = _posting_list(id_list[a:b], delta_list[a:b], weight_list[a:b],
-                                     value_list[a:b] if value_list is not None else None)
+                                     (value_buffer, value_bounds[a:b + 1]) if values is not None else None)
                 tail = pack_long(offset) + pack_int(len(blob))
                 offset += len(blob)
                 blobs.append(blob)

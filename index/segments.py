@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from .columns import MISSING, read_codes, read_numbers
+from .postings import PackedValues
 
 __all__ = ["Segment", "segments_of"]
 
@@ -82,7 +83,7 @@ class Segment:
             return (ids, weights, *_flat_positions(values))
         if isinstance(matcher, ListMatcher) and matcher._values is not None:
             return (np.asarray(matcher._ids, dtype=np.int64), np.asarray(matcher._weights, dtype=np.float32),
-                    *_flat_positions(matcher._values))
+                    *_flat_positions([matcher._values]))
         found = list(matcher.items_as("positions"))
         return (np.array([d for d, _ in found], dtype=np.int64), self.postings(field, text)[1],
                 np.array([len(p) for _, p in found], dtype=np.int64),
@@ -122,8 +123,8 @@ class Segment:
         return self._codes[field]
 
 
-def _read_blocks(matcher: W3LeafMatcher, *, values: bool) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
-    """A W3 posting list read block by block: (document numbers, weights, each posting's value if asked)."""
+def _read_blocks(matcher: W3LeafMatcher, *, values: bool) -> tuple[np.ndarray, np.ndarray, list[Sequence[bytes]]]:
+    """A W3 posting list read block by block: (document numbers, weights, each block's values if asked)."""
     ids, weights, found = [], [], []
     while not matcher._atend:
         matcher._read_data()
@@ -132,15 +133,25 @@ def _read_blocks(matcher: W3LeafMatcher, *, values: bool) -> tuple[np.ndarray, n
         weights.append(np.asarray(matcher._weights, dtype=np.float32))
         if values:
             matcher._read_values()
-            found.extend(matcher._values)
+            found.append(matcher._values)
         matcher._next_block()
     return np.concatenate(ids), np.concatenate(weights), found
 
 
-def _flat_positions(values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    # a value is its positions as little-endian uint32s, so one join decodes a whole list
-    counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
-    return counts, np.frombuffer(b"".join(values), dtype="<u4").astype(np.int64)
+def _flat_positions(blocks: Sequence[Sequence[bytes]]) -> tuple[np.ndarray, np.ndarray]:
+    """(each posting's number of positions, every position in posting order) from blocks of values: a value
+    is its positions as little-endian uint32s, so a block decodes with one join (or none, packed)."""
+    counts, positions = [], []
+    for block in blocks:
+        if isinstance(block, PackedValues):
+            counts.append(block.count_array())
+            positions.append(np.frombuffer(block.buffer, dtype="<u4"))
+        else:  # as Whoosh's own writer leaves them: a value per posting
+            counts.append(np.fromiter(map(len, block), dtype=np.int64, count=len(block)) // 4)
+            positions.append(np.frombuffer(b"".join(block), dtype="<u4"))
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(counts).astype(np.int64), np.concatenate(positions).astype(np.int64)
 
 
 def segments_of(searcher: Searcher) -> list[Segment]:

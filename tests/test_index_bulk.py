@@ -150,3 +150,20 @@ def test_import_killed_while_writing_a_segment_leaves_the_last_commit(tmp_path):
     with ix.writer() as writer:  # the dead writer's lock is cleared; the import can be run again
         writer.add(generated(2400))
     assert ix.document_count() == 2400 and run(ix, SearchRequest(query="", limit=1)).total == 2400
+
+
+@pytest.mark.parametrize("counts", [[1, 3, 2], [70_000, 1]])  # the second needs 32-bit counts
+def test_packed_values_read_as_the_tuple_whoosh_expects(counts):
+    import pickle
+    import struct
+
+    from index.postings import _packed
+
+    values = [struct.pack(f"<{n}I", *range(k, k + n)) for k, n in enumerate(counts)]
+    bounds = [0]
+    for value in values:
+        bounds.append(bounds[-1] + len(value))
+    packed = pickle.loads(pickle.dumps(_packed(b"".join(values), bounds, 0, len(values)), 5))
+    assert len(packed) == len(values)
+    assert [packed[i] for i in range(len(values))] == values and packed[-1] == values[-1]
+    assert packed.count_array().tolist() == counts
