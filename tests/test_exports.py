@@ -26,3 +26,14 @@ def test_the_cli_path_does_not_load_the_fetcher_or_extractors() -> None:
             "print(sorted(m for m in ('httpx', 'trafilatura', 'ingest.fetch', 'ingest.extract') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_command_line_group_loads_no_heavy_module() -> None:
+    """`wiredesk --help` (150 ms budget) imports the click group only: no worker pools, numpy, Whoosh or HTTP."""
+    import subprocess
+    import sys
+
+    heavy = ("multiprocessing", "concurrent.futures.process", "numpy", "whoosh", "httpx", "bs4", "trafilatura")
+    code = f"import sys, wiredesk.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

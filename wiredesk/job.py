@@ -16,14 +16,15 @@ from typing import IO, TYPE_CHECKING, Callable, Iterator, Sequence
 
 from .config import Config, SourceConfig
 from .lock import run_lock
-from .records import ImportReport, read_records
 from .release import Release
 
 if TYPE_CHECKING:
     from index import IndexWriter
     from ingest import Outcome
 
-__all__ = ["IngestReport", "SourceReport", "ImportReport", "run_ingest", "run_import", "run_reindex", "select_sources"]
+    from .records import ImportReport
+
+__all__ = ["IngestReport", "SourceReport", "run_ingest", "run_import", "run_reindex", "select_sources"]
 
 COMMIT_EVERY = 200  # releases per index commit: bounds the work a kill can lose and the memory a batch holds
 
@@ -173,6 +174,8 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
 
     from index import open_index
     from ingest import Archive
+
+    from .records import ImportReport, read_records
 
     report = ImportReport()
     archive = Archive(config.storage.archive)

@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import chain, islice
@@ -24,6 +22,8 @@ from typing import IO, TYPE_CHECKING
 from .release import Release
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from index.tokens import Analysed
 
 __all__ = ["ImportReport", "Batch", "read_records", "CHUNK"]
@@ -89,6 +89,8 @@ def _reported(batch: Batch, report: ImportReport) -> Batch:
 
 
 def _result(chunk: tuple[int, list[str]], future: Future[Batch], *, source: str, now: str) -> Batch:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return future.result()
     except BrokenProcessPool:
