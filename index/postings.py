@@ -157,9 +157,11 @@ def write_field(fieldwriter: W3FieldWriter, words: list[str], bounds: np.ndarray
             n = b - a
             head = pack_row(n < INLINE_LIMIT, totals[i], n, 0, 0, maxima[i], id_list[a], id_list[b - 1])
             if n < INLINE_LIMIT:
-                # W3 reads one value a posting from an inlined list: empty ones for a format without values
+                # W3 reads one value a posting from an inlined list: empty ones for a format without values.
+                # A short list keeps a value per posting: packing pays only for a block's thousand.
                 inline = (tuple(id_list[a:b]), tuple(weight_list[a:b]),
-                          _packed(value_buffer, value_bounds, a, b) if values is not None else (b"",) * n)
+                          tuple(map(value_buffer.__getitem__, map(slice, value_bounds[a:b], value_bounds[a + 1:b + 1])))
+                          if values is not None else (b"",) * n)
                 tail = pickle.dumps(inline, _PROTOCOL)
             else:
                 blob = _posting_list(id_list[a:b], delta_list[a:b], weight_list[a:b],
