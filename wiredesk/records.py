@@ -110,9 +110,14 @@ def _parse(first: int, lines: list[str], *, source: str, now: str) -> Batch:
             data = json.loads(line)
             if not isinstance(data, dict):
                 raise ValueError("a line must hold one JSON object")
+            if data.get("error"):  # `extract` found no release in its page: a listing, an empty file
+                raise ValueError(f"the record holds no release: {data['error']}")
             # defaults go in before the release is built: each `replace` afterwards would build it again
             release = Release.from_dict({**data, "source": data.get("source") or source,
-                                         "fetched": data.get("fetched") or now}).with_derived()
+                                         "fetched": data.get("fetched") or now})
+            if not release.body.strip() and not release.title.strip():
+                raise ValueError("the record has no text: 'body' and 'title' are empty")
+            release = release.with_derived()
         except ValueError as exc:
             errors.append({"line": number, "reason": str(exc).splitlines()[0]})
             continue
