@@ -66,13 +66,17 @@ def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Itera
     from .workers import process_pool
 
     pending: deque[tuple[tuple[int, list[str]], Future[Batch]]] = deque()
-    with process_pool(WORKERS) as pool:
+    pool = process_pool(WORKERS)
+    try:
         for chunk in chain((first, second), chunks):
             pending.append((chunk, pool.submit(_parse, *chunk, source=source, now=now)))
             if len(pending) > AHEAD:
                 yield _reported(_result(*pending.popleft(), source=source, now=now), report)
         while pending:
             yield _reported(_result(*pending.popleft(), source=source, now=now), report)
+    finally:
+        # an import stopped early (Ctrl-C, a full disk) waits for no chunk it will not read
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _chunks(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
