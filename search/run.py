@@ -171,9 +171,8 @@ def _surface(evaluator: Evaluator, stem: str) -> str | None:
     # the index holds stems ("manufactur"); show the word as a document writes it ("manufacturers")
     for docnum in evaluator.reader.postings("body", stem).all_ids():
         release = stored_release(evaluator.searcher.stored_fields(docnum))
-        for found, start, end in spans(f"{release.lead}\n{release.body}"):
-            if found == stem:
-                return f"{release.lead}\n{release.body}"[start:end].lower()
+        for _, start, end in spans(f"{release.lead}\n{release.body}", {stem}):
+            return f"{release.lead}\n{release.body}"[start:end].lower()
         break
     return None
 

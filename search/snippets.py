@@ -24,7 +24,7 @@ def clean_text(text: str) -> str:
 def snippet(text: str, terms: set[str], *, size: int = SNIPPET_CHARS) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The window of `text` holding the most distinct query terms, and (start, end) of each match in it."""
     text = clean_text(text)
-    hits = [(t, start, end) for t, start, end in spans(text) if t in terms] if terms else []
+    hits = list(spans(text, terms))
     if len(text) <= size:
         begin, finish = 0, len(text)
     else:
