@@ -210,6 +210,8 @@ class Evaluator:
         mask = np.zeros(seg.size, dtype=bool)
         scores = np.zeros(seg.size, dtype=np.float32)
         for name in self._fields(node.field):
+            if not all(seg.has_term(name, word) for word in set(node.words)):
+                continue  # a word the field lacks: no need to read the others' positions, often long lists
             read = {word: seg.positions(name, word) for word in set(node.words)}
             ids = phrase_docs(read, node.words)
             if not len(ids):
