@@ -4,11 +4,14 @@ Whoosh's own writer takes one posting at a time (a Python call, a type check and
 `W3TermInfo` object per term and adds each row to the terms table with several small writes; a bulk build
 has the whole field as arrays, and most of its terms (ids, urls, rare words, MinHash band keys) have a
 posting or two, so per-term overhead is what counts. The bytes are those whoosh-reloaded 2.7.5 writes
-(`W3PostingsWriter._write_block`, `W3TermInfo.to_bytes`, `HashWriter.add`), so stock Whoosh reads them:
+(`W3PostingsWriter._write_block`, `W3TermInfo.to_bytes`, `HashWriter.add`) but for the types inside a
+block's pickle, where W3 has tuples; stock Whoosh reads them, since it only iterates and indexes them:
 
     posting list = b"W3Bl", then per block: int32 length (negative for the last block),
                    pickle(count, last id, max weight, compression, min length byte, max length byte),
-                   pickle((ids delta-coded from 0, weights | one weight | None, values | None)),
+                   pickle((ids delta-coded from 0, as an `array` of the narrowest unsigned type,
+                           weights as an `array("f")` | one weight | None,
+                           values as `PackedValues` | None)),
                    left uncompressed (compression 0): zlib cost a build more than any other step, and
                    a search would pay to inflate every block it reads
     term row     = key (field id as ushort + term bytes) -> struct "!BfIBBfII" (inlined?, total weight,
@@ -19,13 +22,15 @@ Block length statistics are 0, as `codec.Codec` leaves them (only Whoosh's block
 them). Blocks hold BLOCK postings, more than W3's 128: a search reads whole lists, one pickle per block.
 Pickles use protocol 5 where W3 uses 2: protocol 2 stores every bytes value (a posting's positions) as a
 latin-1 string rebuilt through `codecs.encode`, which made a block ten times slower to write and seven times
-slower to read; `pickle.loads` reads either.
+slower to read; `pickle.loads` reads either. Arrays unpickle as one buffer each, which numpy then reads in
+place, where tuples of a thousand ints and floats each had to be built and then copied.
 """
 
 from __future__ import annotations
 
 import pickle
 import struct
+from array import array
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 
@@ -90,12 +95,19 @@ def _packed(buffer: bytes, bounds: list[int], a: int, b: int) -> PackedValues:
     return PackedValues(buffer[bounds[a]:bounds[b]], code.encode() + struct.pack(f"<{b - a}{code}", *counts))
 
 
-def _mini_weights(weights: list[float]) -> tuple[float, ...] | float | None:
+def _mini_weights(weights: list[float]) -> array | float | None:
     # W3's compact weights: None when all are 1, one float when all are equal
     first = weights[0]
     if weights.count(first) == len(weights):
         return None if first == 1.0 else first
-    return tuple(weights)
+    return array("f", weights)
+
+
+def _compact_ints(values: list[int]) -> array:
+    # a block's ids as the narrowest unsigned array (W3 writes a tuple): a quarter of the bytes of the
+    # pickled tuple or less, and numpy reads it in place
+    top = max(values)
+    return array("B" if top < 1 << 8 else "H" if top < 1 << 16 else "I", values)
 
 
 def _posting_list(ids: list[int], deltas: list[int], weights: list[float],
@@ -106,7 +118,7 @@ def _posting_list(ids: list[int], deltas: list[int], weights: list[float],
     for begin in range(0, count, BLOCK):
         end = min(begin + BLOCK, count)
         block_weights = weights[begin:end]
-        data = (tuple(deltas[begin:end]), _mini_weights(block_weights),
+        data = (_compact_ints(deltas[begin:end]), _mini_weights(block_weights),
                 _packed(values[0], values[1], begin, end) if values is not None else None)
         packed = pickle.dumps(data, _PROTOCOL)
         head = pickle.dumps((end - begin, ids[end - 1], max(block_weights), 0, 0, 0), _PROTOCOL)

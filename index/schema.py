@@ -29,7 +29,7 @@ __all__ = [
     "build_schema", "text_values", "acronym_keys", "release_fields", "document_fields", "stored_release",
 ]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SEPARATOR = "\x1f"  # between the values of a multi-valued exact field, in the index and in its column
 
 TEXT_FIELDS = ("title", "body", "acronyms")
