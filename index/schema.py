@@ -29,7 +29,7 @@ __all__ = [
     "build_schema", "text_values", "acronym_keys", "release_fields", "document_fields", "stored_release",
 ]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 SEPARATOR = "\x1f"  # between the values of a multi-valued exact field, in the index and in its column
 
 TEXT_FIELDS = ("title", "body", "acronyms")
@@ -77,7 +77,7 @@ def build_schema() -> fields.Schema:
         title=text(PositionsFormat()),
         body=text(PositionsFormat()),
         acronyms=text(PositionsFormat()),
-        id=ExactField(unique=True, fold=False),
+        id=ExactField(unique=True, fold=False, column=True),
         url=ExactField(),
         acronym_pair=ExactField(),  # the index's acronym table, both ways (`acronym_keys`)
         doc=fields.STORED(),

@@ -15,7 +15,7 @@ from index.analysis import spans
 from index.columns import MISSING
 from index.schema import stored_release
 from wiredesk.errors import QueryError
-from wiredesk.release import Release
+from wiredesk.release import Dateline
 
 from . import facets as facet_counts
 from .dates import parse_when
@@ -207,7 +207,7 @@ def _run(evaluator: Evaluator, request: SearchRequest, *, snippets: bool = True)
         if snippets:
             hits = [_hit(evaluator, matches.docnums[p], matches.scores[p], matches.terms) for p in page]
         else:
-            hits = [_bare_hit(evaluator, matches.docnums[p], matches.scores[p]) for p in page]
+            hits = _bare_hits(evaluator, matches.docnums[page], matches.scores[page])
     suggestion = _suggest(evaluator, request.query, typed) if snippets else None
     return Results(query=request.query, total=len(matches.docnums), page=request.page, hits=tuple(hits),
                    facets=counted, suggestion=suggestion, clusters=clusters,
@@ -218,10 +218,17 @@ def _with_copies(hit: Hit, copies: int, sources: list[str]) -> Hit:
     return replace(hit, copies=copies, copy_sources=tuple(sources))
 
 
-def _bare_hit(evaluator: Evaluator, docnum: int, score: float) -> Hit:
-    release: Release = stored_release(evaluator.searcher.stored_fields(int(docnum)))
-    return Hit(id=release.id, score=float(score), title=release.title, url=release.url, published=release.published,
-               agency=release.agency, source=release.source, dateline=release.dateline, snippet="")
+def _bare_hits(evaluator: Evaluator, docnums: np.ndarray, scores: np.ndarray) -> list[Hit]:
+    """Hits with their id and score only (`batch`), the ids read from the segments' id columns: a stored
+    release to unpack for each would cost most of a query."""
+    offsets = np.array([seg.offset for seg in evaluator.segments], dtype=np.int64)
+    hits = []
+    for docnum, score in zip(docnums.tolist(), scores.tolist()):
+        seg = evaluator.segments[int(np.searchsorted(offsets, docnum, side="right")) - 1]
+        codes, table = seg.codes("id")
+        hits.append(Hit(id=table[codes[docnum - seg.offset]], score=float(score), title="", url="", published=None,
+                        agency="", source="", dateline=Dateline(), snippet=""))
+    return hits
 
 
 def matching_ids(index: Index, request: SearchRequest, ids: Iterable[str]) -> list[str]:

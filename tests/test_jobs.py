@@ -53,12 +53,14 @@ def test_import_reports_bad_lines_and_loads_the_rest(sample_config: Path) -> Non
         json.dumps({"id": "", "body": "", "title": "", "error": "no article: looks like a listing page"}),
         json.dumps({"id": "doc-4", "body": " ", "title": ""}),
         json.dumps({"id": "flash", "body": "", "title": "Quake hits the coast"}),  # a headline alone is a release
+        json.dumps({"id": "a\u0000b", "body": "An id with a NUL in it."}),
     ]
     result = CliRunner().invoke(cli, ["--config", str(sample_config), "import", "-", "--json"], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["imported"] == 3 and report["failed"] == 5
-    assert [e["line"] for e in report["errors"]] == [2, 3, 5, 6, 7]
+    assert report["imported"] == 3 and report["failed"] == 6
+    assert [e["line"] for e in report["errors"]] == [2, 3, 5, 6, 7, 9]
+    assert "control characters" in report["errors"][5]["reason"]
     assert "published" in report["errors"][2]["reason"]
     assert "listing page" in report["errors"][3]["reason"] and "no text" in report["errors"][4]["reason"]
     shown = CliRunner().invoke(cli, ["--config", str(sample_config), "show", "Doc-1", "--json"])

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from indexfixtures import SAMPLE, at, make_index, release
+from indexfixtures import SAMPLE, at, generated, make_index, release
 
 from index import open_index
 from search import SearchRequest, batch, export, matching_ids, parse_when, run, show, similar, stats
@@ -152,6 +152,18 @@ def test_batch_shape_and_errors(index):
     assert set(out[0]["hits"][0]) == {"id", "score"}
     assert out[1]["total"] == 0 and out[1]["error"]
     assert out[2]["total"] == 2
+
+
+def test_batch_ranks_as_search_does_over_several_segments_with_deletions(tmp_path):
+    ix = make_index(tmp_path, generated(120))
+    with ix.writer() as writer:
+        writer.add(generated(60, start=120))
+        writer.delete([f"g{n}" for n in range(0, 120, 7)])
+    assert len(ix.segments()) > 1
+    queries = ["minister defence", "solar OR wind", "port", '"river flood"']
+    out = list(batch(ix, [f"q{n}\t{q}" for n, q in enumerate(queries)], limit=20))
+    for query, line in zip(queries, out):
+        assert [hit["id"] for hit in line["hits"]] == ids(ix, query)[:20], query
 
 
 def test_export_show_similar_stats(index):

@@ -166,6 +166,8 @@ class Release:
                     raise ValueError("'word_count' must be a whole number")
             elif not isinstance(value, str):
                 raise ValueError(f"'{f.name}' must be a string")
+            elif f.name == "id" and any(ord(c) < 32 for c in value):
+                raise ValueError("'id' must not hold control characters")
             kwargs[f.name] = value
         return cls(**kwargs)
 
