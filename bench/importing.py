@@ -44,7 +44,7 @@ def home_for(out: Path, size: int, seed: int) -> Path:
 
 
 def _schema_version() -> str:
-    from index import SCHEMA_VERSION
+    from wiredesk.index import SCHEMA_VERSION
 
     return str(SCHEMA_VERSION)
 

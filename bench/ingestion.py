@@ -94,7 +94,7 @@ def fetch_stage(site: Site) -> dict[str, Any]:
 
 def fetch_child(base: str, pages: int, keys: dict[str, Any]) -> dict[str, Any]:
     """Fetch pages 0..pages-1 of the site with the Fetcher and these [fetch] keys; runs in its own process."""
-    from wiredesk.config import parse_config
+    from wiredesk.core.config import parse_config
 
     toml = "[fetch]\n" + "".join(f"{key} = {json.dumps(value)}\n" for key, value in keys.items())
     config = parse_config(toml, path=Path("bench-fetch.toml")).fetch
@@ -109,7 +109,7 @@ def _own_rss() -> int:
 
 
 async def _fetch_all(config: Any, urls: list[str]) -> dict[str, Any]:
-    from ingest import Fetcher
+    from wiredesk.ingest import Fetcher
 
     done, size, rss_at = 0, 0, {}
     marks = _marks(len(urls))
@@ -131,9 +131,9 @@ async def _fetch_all(config: Any, urls: list[str]) -> dict[str, Any]:
 
 
 def stages_alone(site: Site, work: Path, *, pages: int) -> dict[str, Any]:
-    from index import open_index
-    from ingest import Archive, RawPage
-    from ingest.extract import extract
+    from wiredesk.index import open_index
+    from wiredesk.ingest import Archive, RawPage
+    from wiredesk.ingest.extract import extract
 
     now = datetime.now(timezone.utc)
     raw = [RawPage(url=f"{site.base}/news/{n}.html", body=site.pages[n], fetched=now, source="loopback",

@@ -37,8 +37,8 @@ def percentiles(samples: Sequence[float]) -> dict[str, float]:
 
 def search_latency(index_root: Path, fts_db: Path, queries: Sequence[Query]) -> tuple[dict[str, object], dict[str, int]]:
     """(the figures, wiredesk's total per qid, for checking the batch path against)."""
-    from index import open_index
-    from search import SearchRequest, run
+    from wiredesk.index import open_index
+    from wiredesk.search import SearchRequest, run
 
     index = open_index(index_root, create=False)
     fts = Fts5(fts_db)

@@ -10,7 +10,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
 
-from wiredesk.release import Release
+from wiredesk.core.release import Release
 
 from .analysis import value_key
 from .schema import build_schema, stored_release

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Callable, Iterable
 
-from wiredesk.release import Release
+from wiredesk.core.release import Release
 
 from .handle import Index
 from .store import WriteLock, create_folder, open_whoosh, remove_unused, swap_pointer

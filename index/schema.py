@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping
 
 from whoosh import fields, formats
 
-from wiredesk.release import Release
+from wiredesk.core.release import Release
 
 from .analysis import PositionsFormat, TextAnalyzer, terms, value_key
 from .columns import DictColumn, NumberColumn, SignatureColumn
@@ -29,7 +29,7 @@ __all__ = [
     "build_schema", "text_values", "acronym_keys", "release_fields", "document_fields", "stored_release",
 ]
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 SEPARATOR = "\x1f"  # between the values of a multi-valued exact field, in the index and in its column
 
 TEXT_FIELDS = ("title", "body", "acronyms")

@@ -26,7 +26,7 @@ from typing import IO
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from wiredesk.errors import LockedError, StorageError
+from wiredesk.core.errors import LockedError, StorageError
 
 from .schema import SCHEMA_VERSION, build_schema
 

@@ -18,8 +18,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from wiredesk.release import Release
-from wiredesk.workers import process_pool
+from wiredesk.core.release import Release
+from wiredesk.core.workers import process_pool
 
 from .analysis import terms
 from .clusters import signature_of

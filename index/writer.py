@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 from whoosh.writing import SegmentWriter
 
-from wiredesk.release import Release
+from wiredesk.core.release import Release
 
 from . import clusters
 from .bulk import write_segment

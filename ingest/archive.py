@@ -36,8 +36,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wiredesk.errors import StorageError
-from wiredesk.release import Hints
+from wiredesk.core.errors import StorageError
+from wiredesk.core.release import Hints
 
 from .page import RawPage
 

@@ -23,7 +23,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector, SelectorError
 
-from wiredesk.config import ExtractRules
+from wiredesk.core.config import ExtractRules
 
 from .dateline import parse_dateline
 

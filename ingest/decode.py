@@ -13,7 +13,7 @@ import re
 
 from charset_normalizer import from_bytes
 
-from wiredesk.errors import Skip
+from wiredesk.core.errors import Skip
 
 __all__ = ["decode_html", "declared_charset"]
 

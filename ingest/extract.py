@@ -14,9 +14,9 @@ from datetime import datetime, timezone, tzinfo
 
 from lxml.html import HtmlElement
 
-from wiredesk.config import SourceConfig
-from wiredesk.errors import Skip
-from wiredesk.release import Dateline, Release, word_count
+from wiredesk.core.config import SourceConfig
+from wiredesk.core.errors import Skip
+from wiredesk.core.release import Dateline, Release, word_count
 
 from .agency import INDIAN_WIRES, credit_prefix, find_credit, normalise_agency
 from .clean import CleanPage, clean_tree, parse_html

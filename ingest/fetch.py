@@ -26,8 +26,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from wiredesk.config import FetchConfig
-from wiredesk.errors import BadStatusError, FetchError, FetchTimeout, Skip
+from wiredesk.core.config import FetchConfig
+from wiredesk.core.errors import BadStatusError, FetchError, FetchTimeout, Skip
 
 from .robots import Robots
 

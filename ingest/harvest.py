@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from wiredesk.config import Config, SourceConfig
-from wiredesk.errors import FetchError, Skip
-from wiredesk.release import Release
-from wiredesk.workers import process_pool
+from wiredesk.core.config import Config, SourceConfig
+from wiredesk.core.errors import FetchError, Skip
+from wiredesk.core.release import Release
+from wiredesk.core.workers import process_pool
 
 from .archive import Archive
 from .extract import extract

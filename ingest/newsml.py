@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from wiredesk.errors import Skip
+from wiredesk.core.errors import Skip
 
 from .clean import CleanPage, block_paragraphs, parse_html, trim, unescape_entities
 from .metadata import PageMeta

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Mapping
 
-from wiredesk.release import FrozenMap, Hints
+from wiredesk.core.release import FrozenMap, Hints
 
 __all__ = ["RawPage"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from wiredesk.config import Config
-from wiredesk.errors import Skip
-from wiredesk.release import Release
+from wiredesk.core.config import Config
+from wiredesk.core.errors import Skip
+from wiredesk.core.release import Release
 
 from .archive import Archive
 from .extract import extract

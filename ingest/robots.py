@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from wiredesk.errors import FetchError
+from wiredesk.core.errors import FetchError
 
 __all__ = ["Robots", "RobotsRules", "robots_url", "agent_token"]
 

@@ -23,9 +23,9 @@ import feedparser
 from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
 
-from wiredesk.config import SourceConfig
-from wiredesk.errors import FetchError, Skip
-from wiredesk.release import Hints
+from wiredesk.core.config import SourceConfig
+from wiredesk.core.errors import FetchError, Skip
+from wiredesk.core.release import Hints
 
 from .clean import parse_html
 from .decode import decode_html

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from wiredesk.errors import StorageError
+from wiredesk.core.errors import StorageError
 
 __all__ = [
     "TABLES", "INDEXES", "UNIQUE_INDEXES", "URL_STATUSES", "ensure_schema", "open_state", "transaction", "iso", "from_iso",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from wiredesk.config import Config, SourceConfig
+from wiredesk.core.config import Config, SourceConfig
 
 from .state import from_iso, open_state, source_row
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 
-from wiredesk.errors import QueryError
+from wiredesk.core.errors import QueryError
 
 __all__ = ["parse_when", "period"]
 

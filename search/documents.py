@@ -9,11 +9,11 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from index import Index
-from index.analysis import terms
-from index.columns import MISSING
-from wiredesk.errors import NotFoundError
-from wiredesk.release import Release
+from wiredesk.index import Index
+from wiredesk.index.analysis import terms
+from wiredesk.index.columns import MISSING
+from wiredesk.core.errors import NotFoundError
+from wiredesk.core.release import Release
 
 from . import facets as facet_counts
 from .query import And, Not, Or, Term

@@ -10,11 +10,11 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from index.analysis import value_key
-from index.columns import MISSING
-from index.schema import FACET_FIELDS, MULTI_FIELDS, SEPARATOR
-from index.segments import Segment
-from wiredesk.errors import QueryError
+from wiredesk.index.analysis import value_key
+from wiredesk.index.columns import MISSING
+from wiredesk.index.schema import FACET_FIELDS, MULTI_FIELDS, SEPARATOR
+from wiredesk.index.segments import Segment
+from wiredesk.core.errors import QueryError
 
 __all__ = ["DEFAULT_TOP", "check_fields", "count"]
 

@@ -17,11 +17,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from index.analysis import term as analyse
-from index.analysis import terms as analyse_all
-from index.analysis import value_key
-from index.schema import CASE_SENSITIVE, DATE_FIELDS, EXACT_FIELDS, TEXT_FIELDS
-from wiredesk.errors import QueryError
+from wiredesk.index.analysis import term as analyse
+from wiredesk.index.analysis import terms as analyse_all
+from wiredesk.index.analysis import value_key
+from wiredesk.index.schema import CASE_SENSITIVE, DATE_FIELDS, EXACT_FIELDS, TEXT_FIELDS
+from wiredesk.core.errors import QueryError
 
 from .dates import period
 

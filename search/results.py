@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from wiredesk.release import Dateline
+from wiredesk.core.release import Dateline
 
 __all__ = ["Hit", "Results"]
 

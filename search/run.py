@@ -10,12 +10,12 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from index import Index
-from index.analysis import spans
-from index.columns import MISSING
-from index.schema import stored_release
-from wiredesk.errors import QueryError
-from wiredesk.release import Dateline
+from wiredesk.index import Index
+from wiredesk.index.analysis import spans
+from wiredesk.index.columns import MISSING
+from wiredesk.index.schema import stored_release
+from wiredesk.core.errors import QueryError
+from wiredesk.core.release import Dateline
 
 from . import facets as facet_counts
 from .dates import parse_when

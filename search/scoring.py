@@ -17,12 +17,12 @@ from functools import reduce
 
 import numpy as np
 
-from index import Index
-from index.analysis import term as analyse
-from index.analysis import terms as analyse_all
-from index.columns import MISSING
-from index.schema import TEXT_FIELDS
-from index.segments import Segment
+from wiredesk.index import Index
+from wiredesk.index.analysis import term as analyse
+from wiredesk.index.analysis import terms as analyse_all
+from wiredesk.index.columns import MISSING
+from wiredesk.index.schema import TEXT_FIELDS
+from wiredesk.index.segments import Segment
 
 from .query import All, And, Fuzzy, Node, Not, Or, Pattern, Phrase, Range, Term
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from index.analysis import spans
+from wiredesk.index.analysis import spans
 
 __all__ = ["SNIPPET_CHARS", "clean_text", "snippet"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from index import Index, open_index
-from wiredesk.release import Dateline, Release
+from wiredesk.index import Index, open_index
+from wiredesk.core.release import Dateline, Release
 
 WIRE_STORY = (
     "The Ministry of Defence on Tuesday signed a contract worth 2,000 crore rupees with Bharat Electronics for "

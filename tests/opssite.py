@@ -16,8 +16,8 @@ from pathlib import Path
 
 from siteserver import Reply, Site
 
-from index import open_index
-from index.schema import stored_release
+from wiredesk.index import open_index
+from wiredesk.index.schema import stored_release
 
 FETCH = "[fetch]\ndelay = 0\nretries = 0\ntimeout = 5\nrespect_robots = false\nper_host = 4\nconcurrency = 8\n"
 TOPICS = ("solar parks", "wind turbines", "green hydrogen", "naval frigates", "vaccine trials", "bond yields",

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from opssite import call, publish, write_config
 from siteserver import Site
 
-import search
-from index import open_index
+from wiredesk import search
+from wiredesk.index import open_index
 from wiredesk.alerts import Alerts
 from wiredesk.cli import cli
-from wiredesk.config import load_config
+from wiredesk.core.config import load_config
 
 # the command the config names: one line per call, with the alert's name and the release it was given
 RECEIVER = """import json, os, sys

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.analysis import _WORD, spans, term, terms
+from wiredesk.index.analysis import _WORD, spans, term, terms
 
 WORDS = ("Dying", "lying", "vying", "tie", "hoping", "hopped", "happy", "happiness", "ministers", "Ministry",
          "generously", "sensitivity", "skies", "news", "U.S.", "COVID-19", "3.5", "the", "of", "relational",

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.archive import Archive
-from ingest.page import RawPage
-from wiredesk.errors import StorageError
-from wiredesk.release import Hints
+from wiredesk.ingest.archive import Archive
+from wiredesk.ingest.page import RawPage
+from wiredesk.core.errors import StorageError
+from wiredesk.core.release import Hints
 
 FETCHED = datetime(2025, 4, 16, 6, 0, tzinfo=timezone.utc)
 

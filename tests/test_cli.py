@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from wiredesk.cli import cli
-from wiredesk.release import RELEASE_KEYS
+from wiredesk.core.release import RELEASE_KEYS
 
 HIT_KEYS = {"id", "score", "title", "url", "published", "agency", "source", "dateline", "snippet"}
 COUNT_KEYS = {"new", "updated", "unchanged", "skipped", "failed", "errors"}

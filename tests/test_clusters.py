@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.analysis import terms
-from index.clusters import Copy, copies, signature_matrix, signature_of
+from wiredesk.index.analysis import terms
+from wiredesk.index.clusters import Copy, copies, signature_matrix, signature_of
 
 STORY = ("The Ministry of Defence on Tuesday signed a contract with Bharat Electronics for radar systems to be "
          "delivered to the Indian Air Force over the next four years, officials said in New Delhi. The radars will "

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from wiredesk.cli import cli
-from wiredesk.config import FetchConfig, find_config, load_config, parse_config, parse_duration
-from wiredesk.errors import ConfigError
+from wiredesk.core.config import FetchConfig, find_config, load_config, parse_config, parse_duration
+from wiredesk.core.errors import ConfigError
 
 BAD = {
     "syntax": ('[storage\nhome = "data"\n', "bad.toml:1: TOML syntax error"),

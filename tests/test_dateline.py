@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.dateline import find_dateline, parse_byline, parse_dateline, parse_posted_line
+from wiredesk.ingest.dateline import find_dateline, parse_byline, parse_dateline, parse_posted_line
 
 FORMS = [
     # text opening a story, raw, city, country, credit

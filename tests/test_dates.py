@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.dates import IST, month_number, parse_date, parse_day_month
+from wiredesk.ingest.dates import IST, month_number, parse_date, parse_day_month
 
 UTC = timezone.utc
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from ingest.decode import decode_html
-from wiredesk.errors import Skip
+from wiredesk.ingest.decode import decode_html
+from wiredesk.core.errors import Skip
 
 TEXT = "«Tatort» aus München — café"
 

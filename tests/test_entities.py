@@ -1,6 +1,6 @@
 """Entities on small texts of our own: titles off people, full organisation names, variants merged, acronyms."""
 
-from ingest.entities import find_acronyms, find_entities
+from wiredesk.ingest.entities import find_acronyms, find_entities
 
 
 def test_titles_and_roles_are_not_part_of_a_name():

@@ -23,7 +23,7 @@ def test_the_cli_path_does_not_load_the_fetcher_or_extractors() -> None:
     import sys
 
     code = ("import sys; from ingest import last_run, source_status, due_sources; "
-            "print(sorted(m for m in ('httpx', 'trafilatura', 'ingest.fetch', 'ingest.extract') if m in sys.modules))")
+            "print(sorted(m for m in ('httpx', 'trafilatura', 'wiredesk.ingest.fetch', 'wiredesk.ingest.extract') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.clean import _drop_link_lists, clean, parse_html
-from ingest.extract import extract
-from ingest.page import RawPage
-from wiredesk.config import ExtractRules, SourceConfig
-from wiredesk.errors import Skip
-from wiredesk.release import Hints, Release
+from wiredesk.ingest.clean import _drop_link_lists, clean, parse_html
+from wiredesk.ingest.extract import extract
+from wiredesk.ingest.page import RawPage
+from wiredesk.core.config import ExtractRules, SourceConfig
+from wiredesk.core.errors import Skip
+from wiredesk.core.release import Hints, Release
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 

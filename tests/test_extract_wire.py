@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract import extract
-from ingest.page import RawPage
-from wiredesk.errors import Skip
+from wiredesk.ingest.extract import extract
+from wiredesk.ingest.page import RawPage
+from wiredesk.core.errors import Skip
 
 WIRE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "wire"
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from siteserver import Reply, Seen, Site
 
-from ingest import Archive, Harvest, Outcome, due_sources, last_run, source_status
-from ingest.replay import replay
-from ingest.state import open_state, url_row
-from wiredesk.config import Config, FetchConfig, SourceConfig, StorageConfig
+from wiredesk.ingest import Archive, Harvest, Outcome, due_sources, last_run, source_status
+from wiredesk.ingest.replay import replay
+from wiredesk.ingest.state import open_state, url_row
+from wiredesk.core.config import Config, FetchConfig, SourceConfig, StorageConfig
 
 NOW = datetime(2025, 4, 16, 6, 0, tzinfo=timezone.utc)
 FAST = FetchConfig(user_agent="wiredesk-test/1.0", timeout=0.5, connect_timeout=0.5, delay=0.0, retries=1,

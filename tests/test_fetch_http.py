@@ -11,9 +11,9 @@ import httpx
 import pytest
 from siteserver import Reply, Site
 
-from ingest.fetch import Fetcher, Response, scope_problem
-from wiredesk.config import FetchConfig
-from wiredesk.errors import BadStatusError, FetchError, FetchTimeout, Skip
+from wiredesk.ingest.fetch import Fetcher, Response, scope_problem
+from wiredesk.core.config import FetchConfig
+from wiredesk.core.errors import BadStatusError, FetchError, FetchTimeout, Skip
 
 FAST = FetchConfig(user_agent="wiredesk-test/1.0 (+tests)", timeout=0.5, connect_timeout=0.5, delay=0.0, retries=2,
                    per_host=2, concurrency=8, max_bytes=1_000_000)

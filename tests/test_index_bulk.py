@@ -13,13 +13,13 @@ import pytest
 from indexfixtures import SAMPLE, generated, make_index
 from whoosh.writing import SegmentWriter
 
-from index import open_index
-from index.analysis import terms
-from index.clusters import signature_of
-from index.codec import Codec
-from index.merging import MERGE_FACTOR, SMALL, to_fold
-from index.schema import document_fields
-from search import SearchRequest, run
+from wiredesk.index import open_index
+from wiredesk.index.analysis import terms
+from wiredesk.index.clusters import signature_of
+from wiredesk.index.codec import Codec
+from wiredesk.index.merging import MERGE_FACTOR, SMALL, to_fold
+from wiredesk.index.schema import document_fields
+from wiredesk.search import SearchRequest, run
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 QUERIES = ("minister defence", '"solar wind"', "port OR harbour", "flood NOT drought", "turb*", "vaccin~",
@@ -62,7 +62,7 @@ def test_bulk_segment_reads_as_whoosh_own_writer_makes_it(tmp_path, releases):
 
 
 def test_text_fields_inverted_a_range_of_terms_at_a_time_read_as_whoosh_own_writer(tmp_path, releases, monkeypatch):
-    monkeypatch.setattr("index.bulk._RANGE_TOKENS", 500)  # the body is then written in dozens of ranges
+    monkeypatch.setattr("wiredesk.index.bulk._RANGE_TOKENS", 500)  # the body is then written in dozens of ranges
     ranged = make_index(tmp_path / "ranged", releases)
     reference = whoosh_reference(tmp_path / "whoosh", [ranged.get(r.id) for r in releases])
     for query in (*QUERIES, '"defence budget"', '"port harbour"'):
@@ -106,20 +106,20 @@ def test_merge_policy_folds_small_and_piled_up_segments():
 _KILLED_IMPORT = """
 import os, signal, sys
 sys.path.insert(0, {tests!r})
-import index.postings
+import wiredesk.index.postings
 from indexfixtures import generated
-from index import open_index
-import index.writer
+from wiredesk.index import open_index
+import wiredesk.index.writer
 
-written = index.postings.write_field
+written = wiredesk.index.postings.write_field
 
 def write_then_die(*args, **kwargs):
     written(*args, **kwargs)
     if batch["n"] == 2:  # in the middle of the second segment's terms
         os.kill(os.getpid(), signal.SIGKILL)
 
-index.postings.write_field = write_then_die
-index.bulk.write_field = write_then_die
+wiredesk.index.postings.write_field = write_then_die
+wiredesk.index.bulk.write_field = write_then_die
 batch = {{"n": 0}}
 
 def main():
@@ -157,7 +157,7 @@ def test_packed_values_read_as_the_tuple_whoosh_expects(counts):
     import pickle
     import struct
 
-    from index.postings import _packed
+    from wiredesk.index.postings import _packed
 
     values = [struct.pack(f"<{n}I", *range(k, k + n)) for k, n in enumerate(counts)]
     bounds = [0]

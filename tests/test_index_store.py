@@ -12,10 +12,10 @@ from dataclasses import replace
 import pytest
 from indexfixtures import SAMPLE, WIRE_STORY, make_index, release
 
-from index import open_index, rebuild
-from index.store import WRITE_LOCK
-from search import SearchRequest, run, show
-from wiredesk.errors import LockedError, StorageError
+from wiredesk.index import open_index, rebuild
+from wiredesk.index.store import WRITE_LOCK
+from wiredesk.search import SearchRequest, run, show
+from wiredesk.core.errors import LockedError, StorageError
 
 
 def test_same_id_twice_is_one_document_and_changes_replace(tmp_path):

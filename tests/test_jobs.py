@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from wiredesk.cli import cli
-from wiredesk.config import load_config
+from wiredesk.core.config import load_config
 from wiredesk.lock import run_lock
 from wiredesk.records import CHUNK
 

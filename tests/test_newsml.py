@@ -4,9 +4,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ingest.extract import extract
-from ingest.page import RawPage
-from wiredesk.errors import Skip
+from wiredesk.ingest.extract import extract
+from wiredesk.ingest.page import RawPage
+from wiredesk.core.errors import Skip
 
 STORY = " ".join(["Acme Widgets said on Monday it would open a new plant employing 400 people."] * 3)
 

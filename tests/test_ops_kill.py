@@ -26,9 +26,9 @@ import pytest
 from opssite import call, environment, feed, index_contents, publish, write_config
 from siteserver import Reply, Site
 
-import search
-from index import open_index
-from ingest.state import open_state
+from wiredesk import search
+from wiredesk.index import open_index
+from wiredesk.ingest.state import open_state
 
 PAGES = 18
 # chains of kill points: seconds after the start, or a WIREDESK_KILL_AT hook

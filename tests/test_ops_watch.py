@@ -14,7 +14,7 @@ from pathlib import Path
 from opssite import call, command, environment, index_contents, publish, start, wait_for, write_config
 from siteserver import Site
 
-from ingest.state import open_state
+from wiredesk.ingest.state import open_state
 
 PAGES = 8
 

@@ -11,12 +11,12 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher
 
-from index.analysis import terms
-from index.schema import TEXT_FIELDS
-from search import SearchRequest, run
-from search.query import Phrase
-from search.scoring import Evaluator, phrase_docs
-from wiredesk.release import Release
+from wiredesk.index.analysis import terms
+from wiredesk.index.schema import TEXT_FIELDS
+from wiredesk.search import SearchRequest, run
+from wiredesk.search.query import Phrase
+from wiredesk.search.scoring import Evaluator, phrase_docs
+from wiredesk.core.release import Release
 
 # common words make long posting lists (stored in blocks), rare ones short lists (inlined in the term table)
 _COMMON = ("minister defence prime budget port harbour solar power grid export rail council river farmer "

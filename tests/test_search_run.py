@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 import pytest
 from indexfixtures import SAMPLE, at, generated, make_index, release
 
-from index import open_index
-from search import SearchRequest, batch, export, matching_ids, parse_when, run, show, similar, stats
-from wiredesk.errors import NotFoundError, QueryError
+from wiredesk.index import open_index
+from wiredesk.search import SearchRequest, batch, export, matching_ids, parse_when, run, show, similar, stats
+from wiredesk.core.errors import NotFoundError, QueryError
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from index import open_index
-from search import SearchRequest, run
-from wiredesk.config import load_config
+from wiredesk.index import open_index
+from wiredesk.search import SearchRequest, run
+from wiredesk.core.config import load_config
 
 
 @pytest.fixture(scope="module")

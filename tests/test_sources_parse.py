@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.decode import decode_html
-from ingest.sources import parse_feed, parse_listing, parse_sitemap
+from wiredesk.ingest.decode import decode_html
+from wiredesk.ingest.sources import parse_feed, parse_listing, parse_sitemap
 
 WIRE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "wire"
 needs_shared = pytest.mark.skipif(not WIRE.is_dir(), reason="../shared/fixtures/wire is not here")

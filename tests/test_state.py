@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.state import TABLES, ensure_schema, finish_run, mark_url, open_state, start_run, transaction, url_row
-from wiredesk.errors import StorageError
+from wiredesk.ingest.state import TABLES, ensure_schema, finish_run, mark_url, open_state, start_run, transaction, url_row
+from wiredesk.core.errors import StorageError
 
 NOW = datetime(2025, 4, 16, 6, 0, tzinfo=timezone.utc)
 

@@ -23,11 +23,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import Config
-from .errors import NotFoundError, UsageError
+from .core.config import Config
+from .core.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
-    from index import Index
+    from wiredesk.index import Index
 
 __all__ = ["Alert", "Alerts", "add_alert", "list_alerts", "remove_alert", "COMMAND_TIMEOUT"]
 
@@ -44,22 +44,22 @@ class Alert:
     filters: tuple[tuple[str, str], ...] = ()
 
     def request(self) -> Any:  # -> search.SearchRequest
-        from search import SearchRequest
+        from wiredesk.search import SearchRequest
 
         return SearchRequest(query=self.query, filters=self.filters, limit=1)
 
 
 def _open(config: Config) -> sqlite3.Connection:
-    from ingest import open_state
+    from wiredesk.ingest import open_state
 
     return open_state(config.storage.state_db)
 
 
 def add_alert(config: Config, name: str, query: str, filters: Sequence[tuple[str, str]]) -> None:
     """Save an alert. UsageError for a bad name, an empty alert or a name in use; QueryError for a bad query."""
-    import search
-    from index import open_index
-    from ingest.state import iso, transaction
+    from wiredesk import search
+    from wiredesk.index import open_index
+    from wiredesk.ingest.state import iso, transaction
 
     if not _NAME.fullmatch(name):
         raise UsageError(f"alert name {name!r}: use letters, digits, '_', '.' and '-' (at most 64, first a letter or digit)")
@@ -95,7 +95,7 @@ def list_alerts(config: Config) -> list[dict[str, Any]]:
 
 def remove_alert(config: Config, name: str) -> None:
     """Forget an alert and the releases it fired for (its file stays). NotFoundError for an unknown name."""
-    from ingest.state import transaction
+    from wiredesk.ingest.state import transaction
 
     conn = _open(config)
     try:
@@ -131,8 +131,8 @@ class Alerts:
 
     def check(self, index: Index, new_ids: Sequence[str]) -> None:
         """Fire every alert that matches one of `new_ids` (releases the index has just committed)."""
-        import search
-        from ingest.state import iso, transaction
+        from wiredesk import search
+        from wiredesk.ingest.state import iso, transaction
 
         if not new_ids:
             return

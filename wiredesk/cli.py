@@ -3,7 +3,7 @@
 Each command parses its options, calls one library function and renders the result as text for people or
 JSON for scripts. Stage packages are imported inside the commands, so `wiredesk --help` and
 `wiredesk search` start without loading what they do not use. `WiredeskGroup.invoke` is the one place
-that turns errors into a message and an exit code (see `wiredesk.errors`).
+that turns errors into a message and an exit code (see `wiredesk.core.errors`).
 
 A little over 400 lines because every command's options and help live here, by design: one file shows
 the whole command-line contract that scripts and cron jobs depend on.
@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable
 import click
 
 from . import __version__
-from .errors import QueryError, UsageError, WiredeskError
+from .core.errors import QueryError, UsageError, WiredeskError
 from .job import COMMIT_EVERY
 
 SORTS = ("relevance", "newest", "oldest")
@@ -36,9 +36,9 @@ class State:
         self._config = None
 
     @property
-    def config(self):  # -> wiredesk.config.Config
+    def config(self):  # -> wiredesk.core.config.Config
         if self._config is None:
-            from .config import load_config
+            from .core.config import load_config
 
             self._config = load_config(self.config_path)
         return self._config
@@ -233,8 +233,8 @@ def search(state: State, query: str, facets: tuple[str, ...], filters: tuple[str
     wiredesk search 'agency:ANI defence' --since 2025-01 --sort newest
     wiredesk search 'published:[2025-04-01 TO 2025-04-30] solar' --json
     """
-    import search as search_stage
-    from index import open_index
+    from wiredesk import search as search_stage
+    from wiredesk.index import open_index
 
     index = open_index(state.config.storage.index_root, create=False)
     if batch_file is not None:
@@ -266,8 +266,8 @@ def show(state: State, release_id: str, as_json: bool) -> None:
     \b
     wiredesk show 3f9a0c6e2b1d4e57
     """
-    import search as search_stage
-    from index import open_index
+    from wiredesk import search as search_stage
+    from wiredesk.index import open_index
 
     release, copies = search_stage.show(open_index(state.config.storage.index_root, create=False), release_id)
     if as_json:
@@ -290,8 +290,8 @@ def similar(state: State, release_id: str, limit: int, as_json: bool) -> None:
     \b
     wiredesk similar 3f9a0c6e2b1d4e57 --limit 5
     """
-    import search as search_stage
-    from index import open_index
+    from wiredesk import search as search_stage
+    from wiredesk.index import open_index
 
     emit_results(search_stage.similar(open_index(state.config.storage.index_root, create=False), release_id, limit=limit),
                  as_json, limit=limit)
@@ -306,9 +306,9 @@ def stats(state: State, as_json: bool) -> None:
     \b
     wiredesk stats --json
     """
-    import search as search_stage
-    from index import open_index
-    from ingest import last_run
+    from wiredesk import search as search_stage
+    from wiredesk.index import open_index
+    from wiredesk.ingest import last_run
 
     config = state.config
     from .render import stats_lines
@@ -379,7 +379,7 @@ def index_group() -> None:
 @pass_state
 def optimize(state: State, as_json: bool) -> None:
     """Merge the index's segments into one, for faster searches."""
-    from index import open_index
+    from wiredesk.index import open_index
 
     index = open_index(state.config.storage.index_root)
     index.optimize()
@@ -400,7 +400,7 @@ def sources(state: State, as_json: bool) -> None:
     wiredesk sources
     wiredesk sources --json
     """
-    from ingest import source_status
+    from wiredesk.ingest import source_status
 
     from .render import sources_lines
 

@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from .config import SourceConfig
-from .errors import Skip
-from .release import Release
+from .core.config import SourceConfig
+from .core.errors import Skip
+from .core.release import Release
 
 __all__ = ["extract_files", "empty_row"]
 
@@ -19,8 +19,8 @@ def empty_row(reason: str) -> dict[str, Any]:
 
 
 def extract_files(paths: Sequence[Path], *, url: str | None = None, source: SourceConfig | None = None) -> Iterator[dict[str, Any]]:
-    from ingest.extract import extract
-    from ingest.page import RawPage
+    from wiredesk.ingest.extract import extract
+    from wiredesk.ingest.page import RawPage
 
     for path in paths:
         try:

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Callable, Iterator, Sequence
 
-from .config import Config, SourceConfig
+from .core.config import Config, SourceConfig
 from .lock import run_lock
-from .release import Release
+from .core.release import Release
 
 if TYPE_CHECKING:
-    from index import IndexWriter
-    from ingest import Outcome
+    from wiredesk.index import IndexWriter
+    from wiredesk.ingest import Outcome
 
     from .records import ImportReport
 
@@ -75,7 +75,7 @@ def select_sources(config: Config, *, names: Sequence[str] = (), all_sources: bo
         return [config.source(name) for name in names]
     if all_sources:
         return [s for s in config.sources if s.enabled]
-    from ingest import due_sources
+    from wiredesk.ingest import due_sources
 
     return due_sources(config, now=now)
 
@@ -110,8 +110,8 @@ def run_ingest(config: Config, sources: Sequence[SourceConfig], *, wait: float |
     abandons the pages still in flight (the next run fetches them again) and returns with `stopped` set.
     After each commit, the saved alerts are matched against the releases that commit made new.
     """
-    from index import open_index
-    from ingest import Harvest
+    from wiredesk.index import open_index
+    from wiredesk.ingest import Harvest
 
     from .alerts import Alerts
 
@@ -172,8 +172,8 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
     """
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    from index import open_index
-    from ingest import Archive
+    from wiredesk.index import open_index
+    from wiredesk.ingest import Archive
 
     from .records import ImportReport, read_records
 
@@ -206,8 +206,8 @@ def run_reindex(config: Config, *, progress: Callable[[Release], None] | None = 
 
     `progress` sees each release as it goes into the new index.
     """
-    from index import rebuild
-    from ingest.replay import replay
+    from wiredesk.index import rebuild
+    from wiredesk.ingest.replay import replay
 
     with run_lock(config.storage.run_lock, wait=wait):
         releases = replay(config)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .errors import LockedError, StorageError
+from .core.errors import LockedError, StorageError
 
 __all__ = ["run_lock"]
 

@@ -19,12 +19,12 @@ from datetime import datetime, timezone
 from itertools import chain, islice
 from typing import IO, TYPE_CHECKING
 
-from .release import Release
+from .core.release import Release
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from index.tokens import Analysed
+    from wiredesk.index.tokens import Analysed
 
 __all__ = ["ImportReport", "Batch", "read_records", "CHUNK"]
 
@@ -63,7 +63,7 @@ def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Itera
         if first is not None:
             yield _reported(_parse(*first, source=source, now=now), report)
         return
-    from .workers import process_pool
+    from .core.workers import process_pool
 
     pending: deque[tuple[tuple[int, list[str]], Future[Batch]]] = deque()
     pool = process_pool(WORKERS)
@@ -104,7 +104,7 @@ def _result(chunk: tuple[int, list[str]], future: Future[Batch], *, source: str,
 
 def _parse(first: int, lines: list[str], *, source: str, now: str) -> Batch:
     """Lines numbered from `first` as a batch of records."""
-    from index.tokens import analyse
+    from wiredesk.index.tokens import analyse
 
     releases, archived, errors = [], [], []
     for number, line in enumerate(lines, start=first):

@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from types import FrameType
 
-from .config import Config
-from .errors import LockedError
+from .core.config import Config
+from .core.errors import LockedError
 from .job import COMMIT_EVERY, IngestReport, run_ingest
 
 __all__ = ["StopFlag", "stop_on_signals", "watch_sources", "seconds_until_due", "MAX_SLEEP"]
@@ -65,7 +65,7 @@ def stop_on_signals() -> Iterator[StopFlag]:
 
 def seconds_until_due(config: Config, names: Sequence[str] = (), *, now: datetime | None = None) -> float:
     """Seconds until the next enabled (or named) source is due, within [MIN_SLEEP, MAX_SLEEP]."""
-    from ingest import source_status
+    from wiredesk.ingest import source_status
 
     now = now or datetime.now(timezone.utc)
     wait = MAX_SLEEP
@@ -80,7 +80,7 @@ def watch_sources(config: Config, *, stop: StopFlag, names: Sequence[str] = (),
           on_report: Callable[[IngestReport], None], on_busy: Callable[[str], None],
           on_outcome: Callable[..., None] | None = None, commit_every: int = COMMIT_EVERY) -> int:
     """Run rounds until `stop` is set; returns the number of runs made."""
-    from ingest import due_sources
+    from wiredesk.ingest import due_sources
 
     runs = 0
     while not stop():
