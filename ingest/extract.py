@@ -1,15 +1,21 @@
-"""A fetched page to a `Release`: the one entry point of cleaning and extraction.
+"""A fetched page to a `Release`: extraction as one ordered list of steps.
 
-Each field comes from the module that owns it (decode, clean, newsml for XML items, listing, metadata,
-dateline, agency, dates, language, entities); the HTML is parsed once and the tree shared, read by
-metadata first since cleaning consumes it. This module only decides which source wins: the page first,
-then the feed's hints, then the source's configured defaults.
+    STEPS = (decode, clean, metadata, listing, length, dateline, agency, dates, entities, language)
+
+Every step takes a `Draft` (the page, what the steps before it read, and the release filled so far) and
+returns a new one, or raises `Skip(reason)` when the page holds no release; `pipeline.run_steps` runs them
+and names the step at fault for any other error. Each step only asks the module that owns its field
+(decode, clean, newsml, metadata, listing, dateline, agency, dates, entities, language) and decides which
+statement wins: the page first, then the feed's hints, then the source's configured defaults.
+
+The agency comes before the dates because a time printed without a zone is the wire's local time.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from copy import copy
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone, tzinfo
 
 from lxml.html import HtmlElement
@@ -21,147 +27,167 @@ from wiredesk.core.release import Dateline, Release, word_count
 from .agency import INDIAN_WIRES, credit_prefix, find_credit, normalise_agency
 from .clean import CleanPage, clean_tree, parse_html
 from .dateline import DatelineMatch, find_dateline, parse_byline, parse_dateline, parse_posted_line
-from .dates import IST, first_date, month_number, parse_date, parse_day_month, visible_date
+from .dates import IST, first_date, month_number, parse_date, parse_day_month
 from .decode import decode_html
 from .entities import find_entities
 from .gazetteer import city_country
 from .language import detect_language, language_code
 from .listing import headline_links, listing_reason
 from .metadata import PageMeta, read_metadata
-from .newsml import is_xml, read_news_item
+from .newsml import NewsItem, is_xml, read_news_item
 from .page import RawPage
+from .pipeline import run_steps
 
-__all__ = ["extract"]
+__all__ = ["Draft", "STEPS", "extract"]
 
 _MIN_WORDS = 25  # fewer words than this is a stub, a listing or an error page, not a release
 _MAX_CATEGORIES = 20
-_BYLINE_NODES = "//*[@class][contains(@class,'byline') or contains(@class,'author') or contains(@class,'source')]"
-_TEXT_NODES = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
-_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
-_MAX_STAMP_LINE = 120  # characters: a stamp line, not a paragraph that happens to mention a time
 
 
 @dataclass(frozen=True)
-class _Signals:
-    """What extraction reads from the whole page before cleaning consumes it."""
+class Draft:
+    """A page on its way to a release: what the steps so far have read, and the release they have filled.
 
-    posted: str = ""  # the text around PIB's "Posted On" line, which sits outside the article text
-    bylines: tuple[str, ...] = ()
-    stamp: datetime | None = None  # a date and time printed on the page, when its metadata has none
-    stamp_line: str = ""  # the text printed with it (often the source: `新华网河北频道 ( 2012-06-04 09:20 )`)
-    dateline: str = ""  # a dateline given apart from the body (NewsML's `<DateLine>`)
+    `tree` is the parsed HTML page, left whole (cleaning works on a copy), so every step may read it;
+    an XML news item has `item` instead.
+    """
+
+    page: RawPage
+    source: SourceConfig | None = None
+    release: Release = field(default_factory=lambda: Release(body=""))
+    text: str = ""
+    tree: HtmlElement | None = None
+    item: NewsItem | None = None
+    cleaned: CleanPage = field(default_factory=lambda: CleanPage(title="", paragraphs=()))
+    meta: PageMeta = field(default_factory=PageMeta)
+    dateline: DatelineMatch | None = None  # as found: its credit and date text serve the agency and dates
+    zone: tzinfo = timezone.utc  # where a time printed without a zone is read: the wire's local time
+
+    def filled(self, **fields: object) -> Draft:
+        """The draft with these fields of its release set."""
+        return replace(self, release=replace(self.release, **fields))
 
 
 def extract(page: RawPage, *, source: SourceConfig | None = None) -> Release:
     """The release a page holds. Raises `Skip(reason)` for a page that holds none (binary, empty, a stub,
-    a listing, a feed)."""
-    html = decode_html(page.body, page.headers.get("content-type", ""))
-    if is_xml(html):
-        item = read_news_item(html)
+    a listing, a feed), `pipeline.StepError` when a step fails otherwise."""
+    start = Draft(page=page, source=source, release=Release(body="", source=page.source, fetched=page.fetched))
+    return run_steps(start, STEPS).release.with_derived()
+
+
+# the steps, in order -------------------------------------------------------------------------------------
+
+def decode(draft: Draft) -> Draft:
+    """Bytes to text, then to a document: an XML news item (NewsML, NITF) or an HTML tree."""
+    page = draft.page
+    text = decode_html(page.body, page.headers.get("content-type", ""))
+    if is_xml(text):
+        item = read_news_item(text)
         if item is not None:
-            return _release(page, item.page, item.meta, _Signals(dateline=item.dateline), source)
-    tree = parse_html(html)
+            return replace(draft, text=text, item=item)
+    tree = parse_html(text)
     if tree is None:
         raise Skip("empty page")
-    url = page.final_url or page.url
-    meta = read_metadata(tree, url=url)
-    signals = _signals(tree, meta)
-    links = headline_links(tree)
-    cleaned = clean_tree(tree, url=url, rules=source.extract if source else None)
-    reason = listing_reason(links=links, paragraphs=cleaned.paragraphs, is_article=meta.is_article)
+    return replace(draft, text=text, tree=tree)
+
+
+def clean(draft: Draft) -> Draft:
+    """The headline and the story's paragraphs, without the page's chrome."""
+    if draft.item is not None:
+        cleaned = draft.item.page
+    else:
+        assert draft.tree is not None  # decode gives an item or a tree
+        page = draft.page
+        cleaned = clean_tree(copy(draft.tree), url=page.final_url or page.url,
+                             rules=draft.source.extract if draft.source else None)
+    return replace(draft, cleaned=cleaned).filled(body=cleaned.body, title=cleaned.title)
+
+
+def metadata(draft: Draft) -> Draft:
+    """What the page says about itself: its address, headline, authors and tags; the feed's hints where
+    it is silent."""
+    page = draft.page
+    if draft.item is not None:
+        meta = draft.item.meta
+    else:
+        assert draft.tree is not None  # decode gives an item or a tree
+        meta = read_metadata(draft.tree, url=page.final_url or page.url)
+    return replace(draft, meta=meta).filled(
+        url=meta.canonical or page.url,
+        title=draft.release.title or meta.headline or page.hints.title,
+        authors=_authors(meta, page),
+        categories=_categories(meta, page),
+    )
+
+
+def listing(draft: Draft) -> Draft:
+    """Refuse a page that lists headlines rather than telling one story."""
+    if draft.tree is None:
+        return draft
+    reason = listing_reason(links=headline_links(draft.tree), paragraphs=draft.cleaned.paragraphs,
+                            is_article=draft.meta.is_article)
     if reason:
         raise Skip(reason)
-    return _release(page, cleaned, meta, signals, source)
+    return draft
 
 
-def _signals(tree: HtmlElement, meta: PageMeta) -> _Signals:
-    bylines = tuple(" ".join(node.text_content().split()) for node in tree.xpath(_BYLINE_NODES)[:20])
-    stamp, line = _stamp(tree) if not meta.published else (None, "")
-    return _Signals(posted=_posted_text(tree), bylines=bylines, stamp=stamp, stamp_line=line)
-
-
-def _posted_text(tree: HtmlElement) -> str:
-    """The element text holding a `Posted On` line (its date may sit in a child `<time>`); "" when none."""
-    body = tree.find("body")
-    # one pass over the page's text in C rules out most pages before the per-node search below
-    if body is None or "posted" not in body.text_content().casefold():
-        return ""
-    for text in tree.xpath("//body//text()[contains(translate(., 'POSTED', 'posted'), 'posted')]")[:5]:
-        element = text.getparent()
-        for _ in range(2):
-            if element is None:
-                break
-            line = " ".join(element.text_content().split())
-            if parse_posted_line(line):
-                return line
-            element = element.getparent()
-    return ""
-
-
-def _stamp(tree: HtmlElement) -> tuple[datetime | None, str]:
-    """The date printed with a time of day nearest after the page's first h1 (a header's clock comes
-    before it), and the short line that holds it. Date and time may sit in sibling elements
-    (`<span>17:08</span> 10/04/2011`), so the line is the text's element or its parent, whichever first
-    holds a whole stamp."""
-    found: list[tuple[HtmlElement, datetime, str]] = []
-    for text in tree.xpath(_TEXT_NODES):
-        if not _CLOCK.search(text):
-            continue
-        element = text.getparent()
-        for _ in range(2):
-            if element is None:
-                break
-            line = " ".join(element.text_content().split())
-            if len(line) > _MAX_STAMP_LINE:
-                break
-            stamp = visible_date(line)
-            if stamp:
-                found.append((element, stamp, line))
-                break
-            element = element.getparent()
-    if not found:
-        return None, ""
-    heading = next(tree.iter("h1"), None)
-    if heading is not None:
-        order = {element: index for index, element in enumerate(tree.iter())}
-        after = [f for f in found if order.get(f[0], -1) > order[heading]]
-        found = after or found
-    return found[0][1], found[0][2]
-
-
-def _release(page: RawPage, cleaned: CleanPage, meta: PageMeta, signals: _Signals, source: SourceConfig | None) -> Release:
-    words = word_count(cleaned.body)
+def length(draft: Draft) -> Draft:
+    """Refuse a stub: too few words to be a story (an error page, a teaser)."""
+    words = word_count(draft.cleaned.body)
     if words < _MIN_WORDS:
         raise Skip(f"no article text ({words} words)")
-    cleaned, dateline = _dateline(cleaned, signals)
-    body = cleaned.body
-    agency = _agency(cleaned, meta, dateline, signals, source)
-    zone = IST if agency in INDIAN_WIRES else timezone.utc
-    published, updated = _dates(meta, page, dateline, signals, zone=zone)
-    entities = find_entities(f"{cleaned.title}\n\n{body}")
-    country = dateline.country if dateline else None
-    if dateline and dateline.city and not country:
-        country = city_country(dateline.city.split("/")[0])
-    return Release(
-        body=body,
-        url=meta.canonical or page.url,
-        source=page.source,
-        agency=agency,
-        title=cleaned.title or meta.headline or page.hints.title,
-        lead=_lead(cleaned, dateline, meta),
-        published=published,
-        updated=updated,
-        fetched=page.fetched,
-        dateline=Dateline(raw=dateline.raw if dateline else None, city=dateline.city if dateline else None, country=country),
-        authors=_authors(meta, page),
-        language=_language(meta, page, source, body),
-        categories=_categories(meta, page),
-        people=entities.people,
-        organizations=entities.organizations,
-        places=entities.places,
-        acronyms=entities.acronyms,
-    ).with_derived()
+    return draft
 
+
+def dateline(draft: Draft) -> Draft:
+    """The dateline, and the body cut to the story: what comes before an opening dateline's paragraph
+    (bullets, captions) or after a closing one (share prompts) goes, since a wire story starts or ends at
+    its dateline."""
+    cleaned, found = _find_dateline(draft.cleaned, draft.meta)
+    country = found.country if found else None
+    if found and found.city and not country:
+        country = city_country(found.city.split("/")[0])
+    place = Dateline(raw=found.raw if found else None, city=found.city if found else None, country=country)
+    return replace(draft, cleaned=cleaned, dateline=found).filled(
+        body=cleaned.body, dateline=place, lead=_lead(cleaned, found, draft.meta))
+
+
+def agency(draft: Draft) -> Draft:
+    """The wire that issued the story, and so the zone its zone-less times are in."""
+    name = _agency(draft.cleaned, draft.meta, draft.dateline, draft.source)
+    zone = IST if name in INDIAN_WIRES else timezone.utc
+    return replace(draft, zone=zone).filled(agency=name)
+
+
+def dates(draft: Draft) -> Draft:
+    """When the story was published and last updated."""
+    published, updated = _dates(draft.meta, draft.page, draft.dateline, zone=draft.zone)
+    return draft.filled(published=published, updated=updated)
+
+
+def entities(draft: Draft) -> Draft:
+    """People, organisations, places and acronyms named in the headline and the story."""
+    found = find_entities(f"{draft.cleaned.title}\n\n{draft.cleaned.body}")
+    return draft.filled(people=found.people, organizations=found.organizations, places=found.places,
+                        acronyms=found.acronyms)
+
+
+def language(draft: Draft) -> Draft:
+    """The language the page declares, else the feed's or the source's, else the one its text is in."""
+    meta, page, source = draft.meta, draft.page, draft.source
+    code = (
+        language_code(meta.language)
+        or language_code(page.hints.language)
+        or language_code(source.language if source else "")
+        or detect_language(draft.cleaned.body)
+    )
+    return draft.filled(language=code)
+
+
+STEPS = (decode, clean, metadata, listing, length, dateline, agency, dates, entities, language)
+
+
+# what the steps decide ------------------------------------------------------------------------------------
 
 def _byline_head(text: str) -> str:
     """A byline up to its date: `PTI, Washington, Nov 20 2019, 10:18am` gives `PTI, Washington`."""
@@ -172,9 +198,7 @@ def _byline_head(text: str) -> str:
     return " ".join(words).replace(" , ", ", ")
 
 
-def _dateline(cleaned: CleanPage, signals: _Signals) -> tuple[CleanPage, DatelineMatch | None]:
-    """The dateline, and the page with what comes before an opening dateline's paragraph (bullets,
-    captions) or after a closing one (share prompts) cut: a wire story starts or ends at its dateline."""
+def _find_dateline(cleaned: CleanPage, meta: PageMeta) -> tuple[CleanPage, DatelineMatch | None]:
     located = find_dateline(cleaned.paragraphs)
     if located:
         index, found = located
@@ -183,16 +207,16 @@ def _dateline(cleaned: CleanPage, signals: _Signals) -> tuple[CleanPage, Datelin
         elif 0 < index < len(cleaned.paragraphs) - 1:
             cleaned = replace(cleaned, paragraphs=cleaned.paragraphs[index:])
         return cleaned, found
-    if signals.dateline:
+    if meta.dateline:
         # NewsML prints the place alone (`GREENWICH, Conn.`); give it the dash a body dateline would have
-        found = parse_dateline(signals.dateline) or parse_dateline(f"{signals.dateline} --")
+        found = parse_dateline(meta.dateline) or parse_dateline(f"{meta.dateline} --")
         if found:
-            return cleaned, replace(found, raw=signals.dateline)
-    found = parse_posted_line(signals.posted)
+            return cleaned, replace(found, raw=meta.dateline)
+    found = parse_posted_line(meta.posted)
     if found:
         return cleaned, found
     # bylines such as "PTI, Washington" sit in an element named for them
-    for text in signals.bylines:
+    for text in meta.bylines:
         head = _byline_head(text)
         if 3 < len(head) < 60:
             found = parse_byline(head)
@@ -201,7 +225,7 @@ def _dateline(cleaned: CleanPage, signals: _Signals) -> tuple[CleanPage, Datelin
     return cleaned, None
 
 
-def _agency(cleaned: CleanPage, meta: PageMeta, dateline: DatelineMatch | None, signals: _Signals, source: SourceConfig | None) -> str:
+def _agency(cleaned: CleanPage, meta: PageMeta, dateline: DatelineMatch | None, source: SourceConfig | None) -> str:
     if dateline and dateline.credit:
         return dateline.credit
     closing = " ".join(cleaned.paragraphs[-1:] + cleaned.tail)
@@ -212,7 +236,7 @@ def _agency(cleaned: CleanPage, meta: PageMeta, dateline: DatelineMatch | None, 
         credit = normalise_agency(name)
         if credit:
             return credit
-    credit = credit_prefix(signals.stamp_line) if signals.stamp_line else None
+    credit = credit_prefix(meta.stamp_line) if meta.stamp_line else None
     if credit:
         return credit
     if source and source.agency:
@@ -220,16 +244,16 @@ def _agency(cleaned: CleanPage, meta: PageMeta, dateline: DatelineMatch | None, 
     return ""
 
 
-def _dates(meta: PageMeta, page: RawPage, dateline: DatelineMatch | None, signals: _Signals, *, zone: tzinfo) -> tuple[datetime | None, datetime | None]:
+def _dates(meta: PageMeta, page: RawPage, dateline: DatelineMatch | None, *, zone: tzinfo) -> tuple[datetime | None, datetime | None]:
     published = first_date(meta.published, zone=zone)
     updated = first_date(meta.updated, zone=zone) or page.hints.updated
     if published is None and dateline and dateline.date_text and dateline.raw.startswith("Posted On"):
         published = parse_date(dateline.date_text, zone=IST)
     if published is None:
         published = page.hints.published
-    if published is None and signals.stamp:
+    if published is None and meta.stamp:
         # the stamp was read as UTC wall-clock time; a page prints its wire's local time
-        published = signals.stamp.replace(tzinfo=zone).astimezone(timezone.utc)
+        published = meta.stamp.replace(tzinfo=zone).astimezone(timezone.utc)
     if published is None and dateline and dateline.date_text:
         reference = updated or page.fetched or datetime.now(timezone.utc)
         published = parse_day_month(dateline.date_text, reference=reference, zone=zone)
@@ -260,15 +284,6 @@ def _authors(meta: PageMeta, page: RawPage) -> tuple[str, ...]:
             continue
         names.append(name)
     return tuple(dict.fromkeys(names))
-
-
-def _language(meta: PageMeta, page: RawPage, source: SourceConfig | None, body: str) -> str:
-    return (
-        language_code(meta.language)
-        or language_code(page.hints.language)
-        or language_code(source.language if source else "")
-        or detect_language(body)
-    )
 
 
 def _categories(meta: PageMeta, page: RawPage) -> tuple[str, ...]:

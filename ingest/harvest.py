@@ -38,6 +38,7 @@ from .archive import Archive
 from .extract import extract
 from .fetch import Fetcher, scope_problem
 from .page import RawPage
+from .pipeline import StepError
 from .sources import Item, Listing, file_items, list_items
 from .state import (
     finish_run,
@@ -219,7 +220,10 @@ class Harvest:
             release = future.result()
         except Skip as exc:
             outcome = Outcome(page.source, page.url, "skipped", reason=exc.reason)
-        except Exception as exc:  # a bug in extraction must not end the run: the page fails, with the trace
+        except StepError as exc:  # a bug in one step must not end the run: the page fails, with the trace
+            log.error("extraction of %s failed", page.url, exc_info=exc)
+            outcome = Outcome(page.source, page.url, "failed", reason=f"extraction error: {exc}")
+        except Exception as exc:  # a worker that died, or a bug outside the steps
             log.error("extraction of %s failed", page.url, exc_info=exc)
             outcome = Outcome(page.source, page.url, "failed", reason=f"extraction error: {type(exc).__name__}: {exc}")
         else:

@@ -1,4 +1,5 @@
-"""What a page says about itself outside its text: JSON-LD, meta tags, `<time>`, `<link rel=canonical>`, `lang`.
+"""What a page says about itself outside its text: JSON-LD, meta tags, `<time>`, `<link rel=canonical>`, `lang`,
+and the lines printed around the story (bylines, PIB's `Posted On` line, a date stamp).
 
 Values are returned raw (strings, in the page's order of trust); `dates`, `agency` and `language` interpret
 them. Reading never raises on bad JSON or odd markup: a broken block is ignored.
@@ -9,10 +10,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Iterator
 from urllib.parse import urljoin
 
 from lxml import html as lxml_html
+
+from .dateline import parse_posted_line
+from .dates import visible_date
 
 __all__ = ["PageMeta", "read_metadata"]
 
@@ -26,6 +31,10 @@ _PUBLISHED_META = (
 _UPDATED_META = ("article:modified_time", "og:updated_time", "dateModified", "lastmod", "dcterms.modified", "article.updated")
 _TAG_META = ("article:tag", "news_keywords", "keywords", "article:section", "parsely-section")
 _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+_BYLINE_NODES = "//*[@class][contains(@class,'byline') or contains(@class,'author') or contains(@class,'source')]"
+_TEXT_NODES = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_MAX_STAMP_LINE = 120  # characters: a stamp line, not a paragraph that happens to mention a time
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,11 @@ class PageMeta:
     description: str = ""
     article_body: str = ""
     is_article: bool = False  # the page says it is one article (JSON-LD NewsArticle and kin, og:type article)
+    bylines: tuple[str, ...] = ()  # the text of elements named for a byline, author or source
+    posted: str = ""  # the text around PIB's "Posted On" line, which sits outside the article text
+    stamp: datetime | None = None  # a date and time printed on the page, read only when the metadata has none
+    stamp_line: str = ""  # the text printed with it (often the source: `新华网河北频道 ( 2012-06-04 09:20 )`)
+    dateline: str = ""  # a dateline given apart from the body (NewsML's `<DateLine>`)
 
 
 def _objects(data: Any) -> Iterator[dict[str, Any]]:
@@ -142,6 +156,8 @@ def read_metadata(tree: lxml_html.HtmlElement, *, url: str = "") -> PageMeta:
     body = max((o["articleBody"] for o in articles if isinstance(o.get("articleBody"), str)), key=len, default="")
     is_article = any("WebPage" not in str(o.get("@type")) for o in articles) or any(
         v.lower() == "article" for v in _meta_values(tree, ("og:type",)))
+    bylines = tuple(" ".join(node.text_content().split()) for node in tree.xpath(_BYLINE_NODES)[:20])
+    stamp, stamp_line = _stamp(tree) if not published else (None, "")
     return PageMeta(
         published=tuple(published), updated=tuple(updated),
         authors=tuple(dict.fromkeys(a.strip() for a in authors if a and a.strip())),
@@ -149,4 +165,54 @@ def read_metadata(tree: lxml_html.HtmlElement, *, url: str = "") -> PageMeta:
         tags=tuple(dict.fromkeys(t for t in tags if t and len(t) <= 60)),
         language=language, canonical=canonical if canonical.startswith(("http://", "https://")) else "",
         headline=headline.strip(), description=description, article_body=body, is_article=is_article,
+        bylines=bylines, posted=_posted_text(tree), stamp=stamp, stamp_line=stamp_line,
     )
+
+
+def _posted_text(tree: lxml_html.HtmlElement) -> str:
+    """The element text holding a `Posted On` line (its date may sit in a child `<time>`); "" when none."""
+    body = tree.find("body")
+    # one pass over the page's text in C rules out most pages before the per-node search below
+    if body is None or "posted" not in body.text_content().casefold():
+        return ""
+    for text in tree.xpath("//body//text()[contains(translate(., 'POSTED', 'posted'), 'posted')]")[:5]:
+        element = text.getparent()
+        for _ in range(2):
+            if element is None:
+                break
+            line = " ".join(element.text_content().split())
+            if parse_posted_line(line):
+                return line
+            element = element.getparent()
+    return ""
+
+
+def _stamp(tree: lxml_html.HtmlElement) -> tuple[datetime | None, str]:
+    """The date printed with a time of day nearest after the page's first h1 (a header's clock comes
+    before it), and the short line that holds it. Date and time may sit in sibling elements
+    (`<span>17:08</span> 10/04/2011`), so the line is the text's element or its parent, whichever first
+    holds a whole stamp."""
+    found: list[tuple[lxml_html.HtmlElement, datetime, str]] = []
+    for text in tree.xpath(_TEXT_NODES):
+        if not _CLOCK.search(text):
+            continue
+        element = text.getparent()
+        for _ in range(2):
+            if element is None:
+                break
+            line = " ".join(element.text_content().split())
+            if len(line) > _MAX_STAMP_LINE:
+                break
+            stamp = visible_date(line)
+            if stamp:
+                found.append((element, stamp, line))
+                break
+            element = element.getparent()
+    if not found:
+        return None, ""
+    heading = next(tree.iter("h1"), None)
+    if heading is not None:
+        order = {element: index for index, element in enumerate(tree.iter())}
+        after = [f for f in found if order.get(f[0], -1) > order[heading]]
+        found = after or found
+    return found[0][1], found[0][2]

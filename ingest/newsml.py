@@ -2,8 +2,8 @@
 (GlobeNewswire), NITF (AP) and the agency queue formats built the same way (Ritzau's `RBNews`).
 
 Each is read into the shapes the HTML path produces, a `CleanPage` (headline and paragraphs) and a
-`PageMeta` (dates, credit, language, tags), plus the item's own dateline element, so one code path makes
-the release. Parsing is safe on hostile input: no entity expansion, no DTD, no network.
+`PageMeta` (dates, credit, language, tags, the item's own dateline element), so one code path makes the
+release. Parsing is safe on hostile input: no entity expansion, no DTD, no network.
 """
 
 from __future__ import annotations
@@ -43,8 +43,7 @@ class NewsItem:
     """One XML news item as the extraction stage uses it."""
 
     page: CleanPage
-    meta: PageMeta
-    dateline: str = ""
+    meta: PageMeta  # its `dateline` is the item's own dateline element
 
 
 _ROOT = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:[\w.-]+:)?(?P<name>[\w.-]+)", re.S)
@@ -143,7 +142,7 @@ def read_news_item(text: str) -> NewsItem | None:
         publishers=tuple(dict.fromkeys(credits + envelope)),
         language=language,
         headline=title,
+        dateline=_value(_first(item, _DATELINES)),
     )
     kept, tail = trim(paragraphs, headline=title, description="")
-    return NewsItem(page=CleanPage(title=title, paragraphs=tuple(kept), tail=tuple(tail)), meta=meta,
-                    dateline=_value(_first(item, _DATELINES)))
+    return NewsItem(page=CleanPage(title=title, paragraphs=tuple(kept), tail=tuple(tail)), meta=meta)

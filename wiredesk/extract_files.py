@@ -21,6 +21,7 @@ def empty_row(reason: str) -> dict[str, Any]:
 def extract_files(paths: Sequence[Path], *, url: str | None = None, source: SourceConfig | None = None) -> Iterator[dict[str, Any]]:
     from wiredesk.ingest.extract import extract
     from wiredesk.ingest.page import RawPage
+    from wiredesk.ingest.pipeline import StepError
 
     for path in paths:
         try:
@@ -34,3 +35,5 @@ def extract_files(paths: Sequence[Path], *, url: str | None = None, source: Sour
             yield extract(page, source=source).to_dict()
         except Skip as skip:
             yield empty_row(skip.reason)
+        except StepError as exc:  # a bug in one step: this file's line says so, the other files go on
+            yield empty_row(f"extraction error: {exc}")
