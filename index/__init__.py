@@ -1,18 +1,17 @@
-"""index stage: the Whoosh schema and every write (add-or-update, delete, clusters, locks, reindex).
+"""index stage: the schema and every write (add-or-update, delete, clusters, locks, reindex), and reading
+as plain values (`Index`, `Segment`).
 
-The writing side (writer, clusters, rebuild) is imported on first use, so that a search does not pay for it.
+Whoosh stays behind `backend`, the one package that imports it; FORMAT.md describes the files. The writing
+side (writer, clusters, rebuild) is imported on first use, so that a search does not pay for it.
 """
 
 from typing import Any
 
-from .whooshload import load
-
-load()  # before any Whoosh module: see whooshload
-
+from .backend import Segment
 from .handle import Index, open_index
-from .schema import FACET_FIELDS, SCHEMA_VERSION
+from .schema import FACET_FIELDS, MISSING, SCHEMA_VERSION
 
-__all__ = ["Index", "IndexWriter", "open_index", "rebuild", "FACET_FIELDS", "SCHEMA_VERSION"]
+__all__ = ["Index", "IndexWriter", "Segment", "open_index", "rebuild", "FACET_FIELDS", "MISSING", "SCHEMA_VERSION"]
 
 
 def __getattr__(name: str) -> Any:

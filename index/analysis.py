@@ -9,17 +9,13 @@ function serves indexing, query parsing and snippets, so the three always agree 
 from __future__ import annotations
 
 import re
-import struct
 import unicodedata
-from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Collection, Iterator
 
 import Stemmer
-from whoosh import formats
 
-__all__ = ["STOP_WORDS", "term", "terms", "spans", "value_key", "TextAnalyzer",
-           "PositionsFormat", "LEAD_WEIGHT"]
+__all__ = ["STOP_WORDS", "term", "terms", "tokens", "spans", "value_key", "LEAD_WEIGHT"]
 
 # Word characters, plus the combining vowel signs of the Indic scripts, which `\w` does not match, so that a
 # Hindi or Tamil word stays one word. Everything else separates words, as in SQLite's unicode61 and in the
@@ -98,6 +94,15 @@ def terms(text: str) -> list[str]:
     return out
 
 
+def tokens(text: str) -> Iterator[tuple[str, int, int]]:
+    """(term, start, end) of every kept word of a text, in order: the words `terms` gives, with where they
+    are written (for an analyzer that reports character offsets)."""
+    for match in (_WORD if _MAYBE_ABBREVIATION.search(text) else _PLAIN_WORD).finditer(text):
+        t = term(match.group())
+        if t is not None:
+            yield t, match.start(), match.end()
+
+
 def spans(text: str, wanted: Collection[str]) -> Iterator[tuple[str, int, int]]:
     """(term, start, end) for every word of a text whose term is in `wanted`, for snippets and highlighting.
 
@@ -128,51 +133,3 @@ def _beginnings(prefixes: frozenset[str]) -> re.Pattern[str]:
 def value_key(value: str) -> str:
     """The case- and space-normalised form of an exact value (agency, city, person), as indexed and matched."""
     return " ".join(value.casefold().split())
-
-
-class TextAnalyzer:
-    """Marks a field as analysed by `terms`; stateless, so it pickles into the schema as a bare name."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, TextAnalyzer)
-
-    def __hash__(self) -> int:
-        return hash(TextAnalyzer)
-
-    def terms(self, text: str) -> list[str]:
-        return terms(text)
-
-
-class PositionsFormat(formats.Positions):
-    """Whoosh's positions postings (so its phrase matcher reads them), filled from `terms` without Tokens.
-
-    A value may be a pair (lead, text): positions and length come from the text, and a word of the lead
-    weighs LEAD_WEIGHT more, the way a headline-first news story puts its subject in the first paragraph.
-    One field with weighted postings costs half the postings of a separate lead field.
-
-    A posting's value is its positions as little-endian uint32s, not W3's pickled deltas: the bulk writer
-    cuts every value of a segment out of one numpy buffer, where a pickle per posting would cost more than
-    the rest of the build. Whoosh (2.7.5) reads values only through `decode_*` below.
-    """
-
-    def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
-        lead = ""
-        if isinstance(value, tuple):
-            lead, value = value
-        positions: defaultdict[str, list[int]] = defaultdict(list)
-        for pos, word in enumerate(analyzer.terms(value)):
-            positions[word].append(pos)
-        bonus = Counter(analyzer.terms(lead)) if lead else Counter()
-        boost = self.field_boost
-        encode = self.encode
-        for word, poslist in positions.items():
-            yield word, len(poslist), (len(poslist) + LEAD_WEIGHT * bonus[word]) * boost, encode(poslist)
-
-    def encode(self, poslist: list[int]) -> bytes:  # type: ignore[override]
-        return struct.pack(f"<{len(poslist)}I", *poslist)
-
-    def decode_positions(self, valuestring: bytes) -> list[int]:  # type: ignore[override]
-        return list(struct.unpack(f"<{len(valuestring) // 4}I", valuestring))
-
-    def decode_frequency(self, valuestring: bytes) -> int:  # type: ignore[override]
-        return len(valuestring) // 4

@@ -1,4 +1,4 @@
-"""The open index: a snapshot to read, and the one way in for writers."""
+"""The open index: a snapshot to read, as plain values, and the one way in for writers."""
 
 from __future__ import annotations
 
@@ -6,16 +6,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import RamStorage
-from whoosh.searching import Searcher
+import numpy as np
 
 from wiredesk.core.release import Release
 
+from . import backend
 from .analysis import value_key
-from .schema import build_schema, stored_release
-from .segments import Segment, segments_of
-from .store import ReaderLease, WriteLock, create_folder, current_folder, open_whoosh, remove_unused, swap_pointer
+from .schema import stored_release
+from .store import ReaderLease, WriteLock, create_folder, current_folder, open_storage, remove_unused, swap_pointer
 
 if TYPE_CHECKING:
     from .writer import IndexWriter
@@ -30,73 +28,94 @@ class Index:
     """An index root opened for reading; `writer()` takes the write lock for changes.
 
     Reads see the snapshot taken at the first read after opening or after this handle's last commit, so a
-    search is never torn by a writer in another process.
+    search is never torn by a writer in another process. Everything it hands out is a plain value (arrays,
+    strings, numbers, releases) or a `Segment` that answers with them.
     """
 
-    def __init__(self, root: Path, folder: Path | None, whoosh: whoosh_index.Index) -> None:
+    def __init__(self, root: Path, folder: Path | None, storage: backend.Storage) -> None:
         self.root = root
         self.folder = folder
-        self._whoosh = whoosh
+        self._storage = storage
         self._lease = ReaderLease(folder) if folder else None
-        self._searcher: Searcher | None = None
-        self._segments: list[Segment] | None = None
+        self._snapshot: backend.Snapshot | None = None
 
     # reading
 
-    def searcher(self) -> Searcher:
-        """The Whoosh searcher of the current snapshot (shared; do not close it)."""
-        if self._searcher is None:
-            self._searcher = self._whoosh.searcher()
-        return self._searcher
+    def _current(self) -> backend.Snapshot:
+        if self._snapshot is None:
+            self._snapshot = self._storage.snapshot()
+        return self._snapshot
 
     def refresh(self) -> None:
         """Let the next read see commits made since the snapshot was taken."""
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = None
-        self._segments = None
+        if self._snapshot is not None:
+            self._snapshot.close()
+            self._snapshot = None
 
-    def segments(self) -> list[Segment]:
+    def segments(self) -> list[backend.Segment]:
         """numpy views of the snapshot's segments; their cached arrays live as long as the snapshot."""
-        if self._segments is None:
-            self._segments = segments_of(self.searcher())
-        return self._segments
+        return self._current().segments
+
+    def document_count(self, *, include_deleted: bool = False) -> int:
+        """Live documents; with `include_deleted`, also those deleted but not yet merged away."""
+        return self._current().document_count(include_deleted=include_deleted)
+
+    def field_length(self, field: str) -> int:
+        """The terms of a text field over every stored document (deleted ones too, until a merge)."""
+        return self._current().field_length(field)
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        """Documents holding an index term (deleted ones too, until a merge)."""
+        return self._current().doc_frequency(field, text)
+
+    def expand_prefix(self, field: str, prefix: str) -> Iterator[str]:
+        """The index terms of a field that begin with `prefix`, ascending."""
+        return self._current().expand_prefix(field, prefix)
+
+    def terms_within(self, field: str, text: str, distance: int, *, prefix: int = 0) -> list[str]:
+        """The index terms of a field within an edit distance of `text`, sharing its first `prefix` letters."""
+        return self._current().terms_within(field, text, distance, prefix=prefix)
+
+    def documents_with(self, field: str, text: str) -> np.ndarray:
+        """The live document numbers (ascending) holding an index term."""
+        return self._current().documents_with(field, text)
+
+    def document_number(self, id: str) -> int | None:
+        """The document number of a release id in the snapshot, or None."""
+        return self._current().document_number("id", id)
 
     def acronym_long_form(self, short: str) -> str | None:
         """The long form (as a `value_key`) that the indexed releases give an acronym, if they define it."""
         key = value_key(short)
-        reader = self.searcher().reader()
-        if "=" in key or ("acronym_pair", key) not in reader:
+        snapshot = self._current()
+        if "=" in key or not snapshot.has_term("acronym_pair", key):
             return None
         # rows are sorted, so an acronym defined two ways gets the same long form every time
-        for row in reader.expand_prefix("acronym_pair", f"{key}="):
-            return row.decode("utf-8")[len(key) + 1:]
+        for row in snapshot.expand_prefix("acronym_pair", f"{key}="):
+            return row[len(key) + 1:]
         return None
 
     def long_forms_from(self, first: str) -> list[tuple[tuple[str, ...], str]]:
         """The long forms (as index terms) of acronyms the indexed releases define that begin with the index
         term `first`, each with its acronym (as a `value_key`)."""
-        reader = self.searcher().reader()
-        if ("acronym_pair", f"={first}") not in reader:
+        snapshot = self._current()
+        if not snapshot.has_term("acronym_pair", f"={first}"):
             return []
         forms = []
-        for row in reader.expand_prefix("acronym_pair", f"={first} "):
-            long, _, short = row.decode("utf-8")[1:].rpartition("=")
+        for row in snapshot.expand_prefix("acronym_pair", f"={first} "):
+            long, _, short = row[1:].rpartition("=")
             forms.append((tuple(long.split(" ")), short))
             if len(forms) >= _MOST_FORMS:
                 break
         return forms
 
-    def document_count(self) -> int:
-        return self.searcher().doc_count()
-
     def get(self, id: str) -> Release | None:
-        stored = self.searcher().document(id=id)
-        return stored_release(stored) if stored else None
+        docnum = self.document_number(id)
+        return self.release_at(docnum) if docnum is not None else None
 
     def release_at(self, docnum: int) -> Release:
         """The release stored at a document number of the current snapshot."""
-        return stored_release(self.searcher().stored_fields(docnum))
+        return stored_release(self._current().stored(int(docnum)))
 
     def size_bytes(self) -> int:
         if self.folder is None:
@@ -135,8 +154,9 @@ class Index:
             writer.optimize()
         remove_unused(self.root)
 
-    def whoosh(self) -> whoosh_index.Index:
-        return self._whoosh
+    def storage(self) -> backend.Storage:
+        """The index files (for the writer)."""
+        return self._storage
 
     def _materialise(self) -> None:
         # an index opened with create=False on a fresh home becomes real on its first write
@@ -145,7 +165,7 @@ class Index:
             folder = create_folder(self.root)
             swap_pointer(self.root, folder)
         self.folder = folder
-        self._whoosh = open_whoosh(folder)
+        self._storage = open_storage(folder)
         self._lease = ReaderLease(folder)
         self.refresh()
 
@@ -172,7 +192,7 @@ def open_index(root: Path, *, create: bool = True) -> Index:
     folder = current_folder(root)
     if folder is None:
         if not create:
-            return Index(root, None, RamStorage().create_index(build_schema()))
+            return Index(root, None, backend.empty())
         folder = create_folder(root)
         swap_pointer(root, folder)
-    return Index(root, folder, open_whoosh(folder))
+    return Index(root, folder, open_storage(folder))

@@ -9,7 +9,7 @@ from typing import Callable, Iterable
 from wiredesk.core.release import Release
 
 from .handle import Index
-from .store import WriteLock, create_folder, open_whoosh, remove_unused, swap_pointer
+from .store import WriteLock, create_folder, open_storage, remove_unused, swap_pointer
 from .writer import BATCH, IndexWriter
 
 __all__ = ["rebuild"]
@@ -26,7 +26,7 @@ def rebuild(root: Path, releases: Iterable[Release], *, progress: Callable[[int]
     lock.acquire()
     try:
         folder = create_folder(root)
-        fresh = Index(root, folder, open_whoosh(folder))
+        fresh = Index(root, folder, open_storage(folder))
         writer = IndexWriter(fresh)
         try:
             done = 0

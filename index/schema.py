@@ -1,32 +1,32 @@
-"""The Whoosh schema: which release field becomes which index field, and the version that names it.
+"""The index schema: which release field becomes which index field, and the version that names it.
 
 Text fields (`title`, `body`, `acronyms`) are stemmed by `analysis.terms`; the lead is indexed inside `body`,
-its words weighted up (`PositionsFormat`). Exact fields hold
-case-normalised whole values (`value_key`) and match case-insensitively; the facet fields among them also keep
-the value as written in a `DictColumn`, which is what facets display and count. Dates are epoch seconds in
-number columns: date ranges, sorting and the year/month facets are numpy operations on them.
-The whole release is stored once, as JSON, for `get`, hits and snippets.
+its words weighted up (LEAD_WEIGHT). Exact fields hold case-normalised whole values (`value_key`) and match
+case-insensitively; the facet fields among them also keep the value as written in a column, which is what
+facets display and count. Dates are epoch seconds in number columns (MISSING where absent): date ranges,
+sorting and the year/month facets are numpy operations on them. The whole release is stored once, as JSON,
+for `get`, hits and snippets.
 
-Bump SCHEMA_VERSION with any change here or in `analysis`: an index of another version is refused.
+The fields are declared here as plain values (`fields()`); `backend` makes the on-disk schema of them.
+A change here or in `analysis` is a format change: see FORMAT.md (the version, and the checked-in index to
+regenerate).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 
-from whoosh import fields, formats
-
 from wiredesk.core.release import Release
 
-from .analysis import PositionsFormat, TextAnalyzer, terms, value_key
-from .columns import DictColumn, NumberColumn, SignatureColumn
+from .analysis import terms, value_key
 
 __all__ = [
     "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "CASE_SENSITIVE", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS",
-    "SEPARATOR",
-    "build_schema", "text_values", "acronym_keys", "release_fields", "document_fields", "stored_release",
+    "SEPARATOR", "MISSING", "FieldSpec", "fields", "exact_keys",
+    "text_values", "acronym_keys", "release_fields", "document_fields", "stored_release",
 ]
 
 SCHEMA_VERSION = 9
@@ -45,57 +45,52 @@ _COLUMN_FIELDS = ("agency", "source", "country", "city", "language", "people", "
 DATE_FIELDS = ("published", "updated", "fetched")
 
 
-class ExactField(fields.FieldType):
-    """Whole values, one term each; several values are joined by SEPARATOR. `fold=False` keeps case (ids)."""
-
-    def __init__(self, *, column: bool = False, unique: bool = False, fold: bool = True, stored: bool = False) -> None:
-        super().__init__(formats.Existence(), None, stored=stored, unique=unique,
-                         sortable=DictColumn() if column else False)
-        self.fold = fold
-
-    def keys(self, value: str) -> set[str]:
-        """The terms a value is indexed under."""
-        keys = {value_key(v) for v in value.split(SEPARATOR)} if self.fold else set(value.split(SEPARATOR))
-        keys.discard("")
-        return keys
-
-    def index(self, value, **kwargs):  # type: ignore[no-untyped-def]
-        for key in self.keys(value):
-            yield key.encode("utf-8"), 1, 1.0, b""
-
-    def to_column_value(self, value: str) -> bytes:
-        return value.encode("utf-8")
+MISSING = -(2**63)  # an absent date in a date column
 
 
-def build_schema() -> fields.Schema:
-    analyzer = TextAnalyzer()
+@dataclass(frozen=True)
+class FieldSpec:
+    """One index field. Kinds: "text" (analysed, with positions, scored), "exact" (whole values, one term
+    each), "date" (epoch seconds in a number column), "stored" (kept, not searchable), "signature" (a
+    MinHash signature column)."""
 
-    def text(fmt: formats.Format) -> fields.FieldType:
-        return fields.FieldType(fmt, analyzer, scorable=True)
+    name: str
+    kind: str
+    column: bool = False  # exact: the value as written is also kept per document (facets, ids)
+    fold: bool = True  # exact: matched case-insensitively; False keeps case (ids)
+    unique: bool = False
+    stored: bool = False  # exact: also kept in the stored record
 
-    schema = fields.Schema(
-        title=text(PositionsFormat()),
-        body=text(PositionsFormat()),
-        acronyms=text(PositionsFormat()),
-        id=ExactField(unique=True, fold=False, column=True),
-        url=ExactField(),
-        acronym_pair=ExactField(),  # the index's acronym table, both ways (`acronym_keys`)
-        doc=fields.STORED(),
-        signature=fields.COLUMN(SignatureColumn()),  # MinHash, to find syndicated copies
-    )
-    for name in EXACT_FIELDS:
-        if name not in schema:
-            # the cluster is stored beside the release: it is decided when the release is written, after
-            # the rest of its document was made (`release_fields`)
-            schema.add(name, ExactField(column=name in _COLUMN_FIELDS, fold=name not in CASE_SENSITIVE,
-                                        stored=name == "cluster"))
-    for name in DATE_FIELDS:
-        schema.add(name, fields.COLUMN(NumberColumn()))
-    return schema
+
+def fields() -> tuple[FieldSpec, ...]:
+    """Every field of the index."""
+    declared = [
+        *(FieldSpec(name, "text") for name in TEXT_FIELDS),
+        FieldSpec("id", "exact", column=True, fold=False, unique=True),
+        FieldSpec("url", "exact"),
+        FieldSpec("acronym_pair", "exact"),  # the index's acronym table, both ways (`acronym_keys`)
+        FieldSpec("doc", "stored"),
+        FieldSpec("signature", "signature"),  # MinHash, to find syndicated copies
+    ]
+    named = {spec.name for spec in declared}
+    # the cluster is stored beside the release: it is decided when the release is written, after the rest of
+    # its document was made (`release_fields`)
+    declared += [FieldSpec(name, "exact", column=name in _COLUMN_FIELDS, fold=name not in CASE_SENSITIVE,
+                           stored=name == "cluster")
+                 for name in EXACT_FIELDS if name not in named]
+    declared += [FieldSpec(name, "date") for name in DATE_FIELDS]
+    return tuple(declared)
+
+
+def exact_keys(value: str, *, fold: bool = True) -> set[str]:
+    """The terms an exact field's value is indexed under (several values are joined by SEPARATOR)."""
+    keys = {value_key(v) for v in value.split(SEPARATOR)} if fold else set(value.split(SEPARATOR))
+    keys.discard("")
+    return keys
 
 
 def _clean(value: str) -> str:
-    # NUL ends a value in a DictColumn and SEPARATOR joins values: neither may appear inside one
+    # NUL ends a value in a column and SEPARATOR joins values: neither may appear inside one
     return " ".join(value.replace("\x00", " ").replace(SEPARATOR, " ").split())
 
 
@@ -149,7 +144,7 @@ def acronym_keys(acronyms: Mapping[str, str]) -> list[str]:
 
 
 def release_fields(release: Release) -> dict[str, Any]:
-    """The keyword arguments of Whoosh's add_document for one release, but for its cluster and signature,
+    """The values of a release's index fields, but for its cluster and signature,
     which are decided when it is written (`document_fields`); made ahead, by the workers that analyse it."""
     record = release.to_dict()
     del record["cluster"]
@@ -176,7 +171,7 @@ def release_fields(release: Release) -> dict[str, Any]:
 
 def document_fields(release: Release, *, signature: bytes | None,
                     made: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The keyword arguments of Whoosh's add_document for one release (cluster already assigned); `made` is
+    """The values of a release's index fields (cluster already assigned); `made` is
     its `release_fields`, where they were made ahead."""
     return {**(made if made is not None else release_fields(release)), "cluster": release.cluster,
             "signature": signature}

@@ -1,7 +1,7 @@
 """Where the index lives on disk: version folders behind a pointer, the write lock, and reader leases.
 
     ROOT/CURRENT            "v-20251125T024000-ab12": the folder searches open
-    ROOT/v-.../             one Whoosh index, its SCHEMA_VERSION file and its readers.lock
+    ROOT/v-.../             one index (FORMAT.md), its SCHEMA_VERSION file and its readers.lock
     ROOT/write.lock         {"pid", "host", "started"} of the one process that writes
 
 `wiredesk reindex` builds a new folder while searches go on reading the old one, then swaps CURRENT with an
@@ -23,14 +23,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
-
 from wiredesk.core.errors import LockedError, StorageError
 
-from .schema import SCHEMA_VERSION, build_schema
+from . import backend
+from .schema import SCHEMA_VERSION
 
-__all__ = ["POINTER", "WRITE_LOCK", "current_folder", "create_folder", "open_whoosh", "swap_pointer",
+__all__ = ["POINTER", "WRITE_LOCK", "current_folder", "create_folder", "open_storage", "swap_pointer",
            "remove_unused", "ReaderLease", "WriteLock"]
 
 POINTER = "CURRENT"
@@ -58,20 +56,20 @@ def current_folder(root: Path) -> Path | None:
 
 
 def create_folder(root: Path) -> Path:
-    """A new, empty version folder holding a Whoosh index of this schema version (not yet current)."""
+    """A new, empty version folder holding an index of this schema version (not yet current)."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     folder = root / f"v-{stamp}-{secrets.token_hex(2)}"
     try:
         folder.mkdir(parents=True)
-        FileStorage(str(folder)).create_index(build_schema())
+        backend.create(folder)
         (folder / _VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
     except OSError as exc:
         raise _storage_error("create the index in", root, exc) from exc
     return folder
 
 
-def open_whoosh(folder: Path) -> whoosh_index.Index:
-    """The Whoosh index in a version folder, refused when it was built for another schema version."""
+def open_storage(folder: Path) -> backend.Storage:
+    """The index in a version folder, refused when it was built for another schema version."""
     try:
         version = (folder / _VERSION_FILE).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
@@ -81,10 +79,7 @@ def open_whoosh(folder: Path) -> whoosh_index.Index:
     if version != str(SCHEMA_VERSION):
         raise StorageError(f"the index at {folder} has schema version {version}, this wiredesk needs "
                            f"{SCHEMA_VERSION}: run `wiredesk reindex`")
-    try:
-        return FileStorage(str(folder)).open_index()
-    except (OSError, whoosh_index.IndexError) as exc:
-        raise StorageError(f"cannot open the index at {folder}: {exc}") from exc
+    return backend.open_folder(folder)
 
 
 def swap_pointer(root: Path, folder: Path) -> None:

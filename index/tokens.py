@@ -1,5 +1,5 @@
 """What the index makes of a release before it is written, in chunks: its text fields as integer token
-arrays, its MinHash signature and the rest of its Whoosh document (`schema.release_fields`).
+arrays, its MinHash signature and the rest of its index document (`schema.release_fields`).
 
 This is most of the CPU that indexing takes, and each release's is independent of the others, so a long
 batch hands chunks of it to a worker process while the writer's own process goes on; the writer analyses

@@ -3,25 +3,22 @@
 Releases are buffered by id until `commit` (or until BATCH of them wait), so a release given twice in one
 batch is written once, the last one winning. At commit each buffered release replaces any stored document
 with its id, unless it is unchanged, in which case nothing is written (a re-fetch costs no segment churn).
-The batch becomes one new segment, built whole by `bulk.write_segment`, together with the stored releases
-of any older segments the merge policy folds in; Whoosh's TOC then swaps the segment list in one atomic
-rename, so a process killed at any point leaves the last commit intact.
+The batch becomes one new segment, built whole, together with the stored releases of any older segments the
+merge policy folds in; the commit then swaps the segment list in one atomic rename (`backend.Commit`), so a
+process killed at any point leaves the last commit intact.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import numpy as np
-from whoosh.writing import SegmentWriter
 
 from wiredesk.core.release import Release
 
 from . import clusters
-from .bulk import write_segment
-from .codec import Codec
-from .columns import SIGNATURE_CHUNK, read_signatures
+from .backend import Commit
 from .merging import to_fold
 from .schema import document_fields, stored_release
 from .tokens import Analysed, Analyser, analyse
@@ -36,11 +33,10 @@ BATCH = 10_000
 class _Copies:
     """Chooses each new release's cluster: that of its closest copy, stored or added earlier in the batch."""
 
-    def __init__(self, reader, added: list[Release], signatures: np.ndarray) -> None:  # type: ignore[no-untyped-def]
-        self._reader = reader
-        self._clusters = reader.column_reader("cluster", translate=False) if reader.doc_count_all() else None
+    def __init__(self, commit: Commit, added: list[Release], signatures: np.ndarray) -> None:
+        self._commit = commit
         self._added = added
-        self._found = clusters.copies(signatures, _stored_signatures(reader))
+        self._found = clusters.copies(signatures, commit.signatures())
         self._assigned: list[str] = []  # the cluster given to each added release so far, in order
 
     def cluster_for(self, row: int, release: Release, *, own: list[int]) -> str:
@@ -51,9 +47,9 @@ class _Copies:
         best_score, best_cluster = clusters.SIMILARITY, ""
         for copy in self._found.get(row, ()):
             if copy.stored:
-                if copy.number in own or self._reader.is_deleted(copy.number) or self._clusters is None:
+                if copy.number in own or self._commit.is_deleted(copy.number):
                     continue
-                cluster = self._clusters[copy.number].decode("utf-8")
+                cluster = self._commit.cluster(copy.number)
             elif self._added[copy.number].id == release.id:
                 continue
             else:
@@ -67,20 +63,6 @@ class _Copies:
     def remember(self, release: Release) -> None:
         """Note the cluster of the next added release (called once per release, in order)."""
         self._assigned.append(release.cluster)
-
-
-def _stored_signatures(reader, first_segment: int = 0) -> Iterator[tuple[int, np.ndarray]]:  # type: ignore[no-untyped-def]
-    """(first document number, signature rows) of a reader's documents (one segment's or several), from
-    segment `first_segment` on, a bounded chunk at a time."""
-    for leaf, offset in list(reader.leaf_readers())[first_segment:]:
-        count = leaf.doc_count_all()
-        column = leaf.column_reader("signature", translate=False) if leaf.has_column("signature") else None
-        for start in range(0, count, SIGNATURE_CHUNK):
-            end = min(start + SIGNATURE_CHUNK, count)
-            if column is None:
-                yield offset + start, np.zeros((end - start, clusters.WIDTH), dtype=np.uint32)
-            else:
-                yield offset + start, read_signatures(column, start, end)
 
 
 class IndexWriter:
@@ -127,11 +109,10 @@ class IndexWriter:
 
     def delete(self, ids: Iterable[str]) -> int:
         """Delete releases by id; returns how many existed (stored or waiting to be committed)."""
-        searcher = self._index.searcher()
         count = 0
         for id in ids:
             waiting = self._pending.pop(id, None) is not None
-            stored = id not in self._deleted and searcher.document_number(id=id) is not None
+            stored = id not in self._deleted and self._index.document_number(id) is not None
             if stored:
                 self._deleted.add(id)
             count += waiting or stored
@@ -153,43 +134,42 @@ class IndexWriter:
         # an id given twice since the last commit: only its latest version is written
         latest = np.array([self._pending.get(release.id) is release for release in added], dtype=bool)
         added, analysed = [r for r, keep in zip(added, latest) if keep], analysed.select(latest)
-        writer = SegmentWriter(self._index.whoosh(), codec=Codec(), compound=False)
+        commit = self._index.storage().commit()
         try:
-            reader = writer.reader()
             for id in self._deleted:
-                _delete_id(writer, reader, id)
+                for docnum in commit.documents_with("id", id):
+                    commit.delete(docnum)
             signatures = clusters.signature_matrix(analysed.signatures)
-            copies = _Copies(reader, added, signatures)
-            maybe_stored = self._stored_ids.may_hold(reader, [release.id for release in added])
-            docs = [self._document(writer, reader, copies, row, release, signatures[row],
-                                   _docnums(reader, release.id) if maybe_stored[row] else [], analysed.documents[row])
+            copies = _Copies(commit, added, signatures)
+            maybe_stored = self._stored_ids.may_hold(commit, [release.id for release in added])
+            docs = [self._document(commit, copies, row, release, signatures[row],
+                                   commit.documents_with("id", release.id) if maybe_stored[row] else [],
+                                   analysed.documents[row])
                     for row, release in enumerate(added)]
             changed = np.array([doc is not None for doc in docs], dtype=bool)
-            segments = writer.segments
-            live = [seg.doc_count() for seg in segments]
-            fold = len(segments) if fold_all else to_fold(live, [seg.doc_count_all() for seg in segments],
-                                                          int(changed.sum()))
-            kept = segments[:len(segments) - fold]
-            folded, folded_signatures = _stored_releases(reader, len(kept))
+            live, total = commit.segment_sizes()
+            fold = len(live) if fold_all else to_fold(live, total, int(changed.sum()))
+            keep = len(live) - fold
+            folded, folded_signatures = _stored_releases(commit, keep)
             again = analyse(folded)
             folded_docs = [document_fields(release, signature=signature, made=made)
                            for release, signature, made in zip(folded, folded_signatures, again.documents)]
-            write_segment(writer, folded_docs + [doc for doc in docs if doc is not None],
-                          Analysed.join([again, analysed.select(changed)]))
+            commit.write(folded_docs + [doc for doc in docs if doc is not None],
+                         Analysed.join([again, analysed.select(changed)]))
         except BaseException:
-            writer.cancel()
+            commit.cancel()
             raise
-        writer.commit(mergetype=lambda _writer, _segments: list(kept))
+        commit.finish(keep=keep)
         self._pending.clear()
         self._deleted.clear()
         self._index.refresh()
 
-    def _document(self, writer: SegmentWriter, reader, copies: _Copies, row: int,  # type: ignore[no-untyped-def]
-                  release: Release, signature: np.ndarray, own: list[int],
+    def _document(self, commit: Commit, copies: _Copies, row: int, release: Release, signature: np.ndarray,
+                  own: list[int],
                   made: dict[str, Any]) -> dict[str, Any] | None:
         """The fields to index for a release (its stored version, documents `own`, deleted), or None when it
         is unchanged; `made` is its `release_fields`."""
-        existing = stored_release(reader.stored_fields(own[0])) if own else None
+        existing = stored_release(commit.stored(own[0])) if own else None
         if existing is not None and existing.content_hash == release.content_hash and existing.cluster:
             release = replace(release, cluster=existing.cluster)  # same text, same cluster: ids stay stable
             if existing == release:
@@ -198,7 +178,7 @@ class IndexWriter:
         else:
             release = replace(release, cluster=copies.cluster_for(row, release, own=own))
         for docnum in own:
-            writer.delete_document(docnum)
+            commit.delete(docnum)
         copies.remember(release)
         return document_fields(release, signature=_signature_bytes(signature), made=made)
 
@@ -207,15 +187,15 @@ def _signature_bytes(row: np.ndarray) -> bytes | None:
     return row.astype("<u4").tobytes() if row.any() else None
 
 
-def _stored_releases(reader, first: int) -> tuple[list[Release], list[bytes | None]]:  # type: ignore[no-untyped-def]
-    """Every live document in the writer's segments from number `first` on, as the release and signature it
+def _stored_releases(commit: Commit, first: int) -> tuple[list[Release], list[bytes | None]]:
+    """Every live document in the commit's segments from number `first` on, as the release and signature it
     stores, to be written again."""
     releases, signatures = [], []
-    for start, rows in _stored_signatures(reader, first):
+    for start, rows in commit.signatures(first):
         for docnum, signature in enumerate(rows, start=start):
-            if reader.is_deleted(docnum):
+            if commit.is_deleted(docnum):
                 continue
-            releases.append(stored_release(reader.stored_fields(docnum)))
+            releases.append(stored_release(commit.stored(docnum)))
             signatures.append(_signature_bytes(signature))
     return releases, signatures
 
@@ -228,33 +208,18 @@ class _StoredIds:
     def __init__(self) -> None:
         self._hashes: dict[str, np.ndarray] = {}  # segment id -> sorted hashes of its `id` terms
 
-    def may_hold(self, reader, ids: list[str]) -> np.ndarray:  # type: ignore[no-untyped-def]
-        """Per id, False where no segment of the reader holds it."""
+    def may_hold(self, commit: Commit, ids: list[str]) -> np.ndarray:
+        """Per id, False where no segment of the commit's starting state holds it."""
         wanted = np.fromiter((hash(id.encode("utf-8")) for id in ids), dtype=np.int64, count=len(ids))
         found = np.zeros(len(ids), dtype=bool)
         current = {}
-        for leaf, _offset in reader.leaf_readers():
-            if leaf.segment() is None:  # an empty index's reader
-                continue
-            segment = leaf.segment().segment_id()
+        for segment, terms in commit.segment_terms("id"):
             hashes = self._hashes.get(segment)
             if hashes is None:
-                hashes = np.sort(np.fromiter(map(hash, leaf.lexicon("id")), dtype=np.int64))
+                hashes = np.sort(np.fromiter(map(hash, terms), dtype=np.int64))
             current[segment] = hashes
             where = np.minimum(np.searchsorted(hashes, wanted), max(len(hashes) - 1, 0))
             if len(hashes):
                 found |= hashes[where] == wanted
         self._hashes = current  # segments folded away are forgotten
         return found
-
-
-def _docnums(reader, id: str) -> list[int]:  # type: ignore[no-untyped-def]
-    """Document numbers (in the writer's snapshot) stored under an id: one, or none."""
-    if ("id", id) not in reader:
-        return []
-    return list(reader.postings("id", id).all_ids())
-
-
-def _delete_id(writer: SegmentWriter, reader, id: str) -> None:  # type: ignore[no-untyped-def]
-    for docnum in _docnums(reader, id):
-        writer.delete_document(docnum)

@@ -9,9 +9,8 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from wiredesk.index import Index
+from wiredesk.index import MISSING, Index
 from wiredesk.index.analysis import terms
-from wiredesk.index.columns import MISSING
 from wiredesk.core.errors import NotFoundError
 from wiredesk.core.release import Release
 
@@ -37,9 +36,8 @@ def show(index: Index, id: str) -> tuple[Release, list[dict]]:
     """The release and its syndicated copies [{"id", "source", "url", "title"}]; NotFoundError for an unknown id."""
     release = _release(index, id)
     copies = []
-    reader = index.searcher().reader()
-    if release.cluster and ("cluster", release.cluster) in reader:
-        for docnum in reader.postings("cluster", release.cluster).all_ids():
+    if release.cluster:
+        for docnum in index.documents_with("cluster", release.cluster).tolist():
             other = index.release_at(docnum)
             if other.id != release.id:
                 copies.append({"id": other.id, "source": other.source, "url": other.url, "title": other.title})

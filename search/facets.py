@@ -11,9 +11,8 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from wiredesk.index.analysis import value_key
-from wiredesk.index.columns import MISSING
+from wiredesk.index import MISSING, Segment
 from wiredesk.index.schema import FACET_FIELDS, MULTI_FIELDS, SEPARATOR
-from wiredesk.index.segments import Segment
 from wiredesk.core.errors import QueryError
 
 __all__ = ["DEFAULT_TOP", "check_fields", "count"]

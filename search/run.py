@@ -10,10 +10,8 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from wiredesk.index import Index
+from wiredesk.index import MISSING, Index
 from wiredesk.index.analysis import spans
-from wiredesk.index.columns import MISSING
-from wiredesk.index.schema import stored_release
 from wiredesk.core.errors import QueryError
 from wiredesk.core.release import Dateline
 
@@ -111,7 +109,7 @@ def _order(matches: _Matches, sort: str, *, needed: int) -> np.ndarray:
 
 
 def _hit(evaluator: Evaluator, docnum: int, score: float, terms: set[str]) -> Hit:
-    release = stored_release(evaluator.searcher.stored_fields(int(docnum)))
+    release = evaluator.index.release_at(int(docnum))
     text, marks = snippet(release.body or release.lead or release.title, terms)
     return Hit(id=release.id, score=float(score), title=release.title, url=release.url, published=release.published,
                agency=release.agency, source=release.source, dateline=release.dateline, snippet=text,
@@ -151,13 +149,13 @@ def _plain_terms(node: Node) -> list[Term]:
 
 def _suggest(evaluator: Evaluator, query: str, typed: Node) -> str | None:
     """The query with each word the index does not know replaced by the closest common one it does."""
-    reader = evaluator.reader
+    index = evaluator.index
     suggestion, changed = query, False
     for term in _plain_terms(typed):
-        if any(reader.doc_frequency(name, term.text) for name in ("title", "body")):
+        if any(index.doc_frequency(name, term.text) for name in ("title", "body")):
             continue
         distance = 1 if len(term.text) <= 4 else 2
-        near = [(reader.doc_frequency("body", c), c) for c in reader.terms_within("body", term.text, distance, prefix=1)]
+        near = [(index.doc_frequency("body", c), c) for c in index.terms_within("body", term.text, distance, prefix=1)]
         if not near:
             continue
         word = _surface(evaluator, max(near)[1])
@@ -169,8 +167,8 @@ def _suggest(evaluator: Evaluator, query: str, typed: Node) -> str | None:
 
 def _surface(evaluator: Evaluator, stem: str) -> str | None:
     # the index holds stems ("manufactur"); show the word as a document writes it ("manufacturers")
-    for docnum in evaluator.reader.postings("body", stem).all_ids():
-        release = stored_release(evaluator.searcher.stored_fields(docnum))
+    for docnum in evaluator.index.documents_with("body", stem).tolist():
+        release = evaluator.index.release_at(docnum)
         for _, start, end in spans(f"{release.lead}\n{release.body}", {stem}):
             return f"{release.lead}\n{release.body}"[start:end].lower()
         break
@@ -237,10 +235,9 @@ def matching_ids(index: Index, request: SearchRequest, ids: Iterable[str]) -> li
     evaluator = Evaluator(index)
     _, node = _plan(request)
     matched = _match(evaluator, node).docnums
-    searcher = evaluator.searcher
     found = []
     for id in dict.fromkeys(ids):
-        docnum = searcher.document_number(id=id)
+        docnum = evaluator.index.document_number(id)
         if docnum is not None:
             found.append((id, docnum))
     hit = np.isin(np.array([docnum for _, docnum in found], dtype=np.int64), matched)
@@ -259,7 +256,7 @@ def export(index: Index, request: SearchRequest) -> Iterator[Hit]:
 
 
 def batch(index: Index, lines: Iterable[str], *, limit: int = 10) -> Iterator[dict]:
-    """`qid<TAB>query` lines -> {"qid", "total", "took_ms", "hits": [{"id", "score"}]}, one searcher for all.
+    """`qid<TAB>query` lines -> {"qid", "total", "took_ms", "hits": [{"id", "score"}]}, one snapshot for all.
 
     A bad query gives its line with total 0 and an "error"; the batch goes on. Blank lines are skipped; a
     line without a tab is a query whose qid is its line number.

@@ -17,12 +17,10 @@ from functools import reduce
 
 import numpy as np
 
-from wiredesk.index import Index
+from wiredesk.index import MISSING, Index, Segment
 from wiredesk.index.analysis import term as analyse
 from wiredesk.index.analysis import terms as analyse_all
-from wiredesk.index.columns import MISSING
 from wiredesk.index.schema import TEXT_FIELDS
-from wiredesk.index.segments import Segment
 
 from .query import All, And, Fuzzy, Node, Not, Or, Pattern, Phrase, Range, Term
 
@@ -55,12 +53,10 @@ class Evaluator:
     _idf: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.searcher = self.index.searcher()
-        self.reader = self.searcher.reader()
         self.segments: list[Segment] = self.index.segments()
-        self.documents = max(self.searcher.doc_count(), 1)
-        self.avg_length = {f: (self.searcher.field_length(f) / max(self.searcher.doc_count_all(), 1)) or 1.0
-                           for f in TEXT_FIELDS}
+        self.documents = max(self.index.document_count(), 1)
+        self.avg_length = {f: (self.index.field_length(f) / max(self.index.document_count(include_deleted=True), 1))
+                           or 1.0 for f in TEXT_FIELDS}
         # acronym look-ups of this snapshot, kept for the next query of a batch
         self._long_forms: dict[str, tuple[str, ...]] = {}
         self._forms_from: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -122,8 +118,7 @@ class Evaluator:
         prefix = re.split(r"[*?]", node.pattern, maxsplit=1)[0]
         terms: list[Node] = []
         for name in self._fields(node.field):
-            for btext in self.reader.expand_prefix(name, prefix):
-                text = btext.decode("utf-8")
+            for text in self.index.expand_prefix(name, prefix):
                 if regex.match(text):
                     terms.append(Term(name, text))
                     if len(terms) >= _MAX_EXPANSIONS:
@@ -133,7 +128,7 @@ class Evaluator:
     def _fuzzy(self, node: Fuzzy) -> Node:
         terms: list[Node] = []
         for name in self._fields(node.field):
-            near = self.reader.terms_within(name, node.text, node.distance, prefix=1)
+            near = self.index.terms_within(name, node.text, node.distance, prefix=1)
             terms.extend(Term(name, text) for text in list(near)[:_MAX_EXPANSIONS])
         return Or(tuple(terms))
 
@@ -178,7 +173,7 @@ class Evaluator:
         key = (name, text)
         if key not in self._idf:
             # the frequency counts deleted documents until a merge drops them; the total does not
-            df = min(self.reader.doc_frequency(name, text), self.documents)
+            df = min(self.index.doc_frequency(name, text), self.documents)
             self._idf[key] = max(math.log((self.documents - df + 0.5) / (df + 0.5)), _IDF_FLOOR)
         return self._idf[key]
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from siteserver import Reply, Site
 
 from wiredesk.index import open_index
-from wiredesk.index.schema import stored_release
 
 FETCH = "[fetch]\ndelay = 0\nretries = 0\ntimeout = 5\nrespect_robots = false\nper_host = 4\nconcurrency = 8\n"
 TOPICS = ("solar parks", "wind turbines", "green hydrogen", "naval frigates", "vaccine trials", "bond yields",
@@ -91,7 +90,8 @@ def index_contents(config: Path) -> list[tuple[str, str]]:
     """
     index = open_index(config.parent / "home" / "index", create=False)
     try:
-        releases = [stored_release(fields) for fields in index.searcher().all_stored_fields()]
+        releases = [index.release_at(seg.offset + docnum) for seg in index.segments()
+                    for docnum in seg.live.nonzero()[0].tolist()]
         return sorted((r.id, r.content_hash) for r in releases)
     finally:
         index.close()

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from indexfixtures import SAMPLE, generated, make_index
+from whoosh.index import open_dir
 from whoosh.writing import SegmentWriter
 
 from wiredesk.index import open_index
 from wiredesk.index.analysis import terms
 from wiredesk.index.clusters import signature_of
-from wiredesk.index.codec import Codec
+from wiredesk.index.backend.persisted import Codec
 from wiredesk.index.merging import MERGE_FACTOR, SMALL, to_fold
 from wiredesk.index.schema import document_fields
 from wiredesk.search import SearchRequest, run
@@ -37,7 +38,9 @@ def outcome(index, query: str) -> tuple:
 def whoosh_reference(root: Path, indexed) -> object:
     """An index of the same documents written one at a time by Whoosh's own `add_document`."""
     ix = open_index(root)
-    writer = SegmentWriter(ix.whoosh(), codec=Codec(), compound=False)
+    with ix.writer():  # the folder's first commit: an empty one
+        pass
+    writer = SegmentWriter(open_dir(str(ix.folder)), codec=Codec(), compound=False)
     for release in indexed:
         sig = signature_of(terms(release.body or release.title))
         writer.add_document(**document_fields(release, signature=sig.astype("<u4").tobytes() if sig is not None else None))
@@ -58,11 +61,11 @@ def test_bulk_segment_reads_as_whoosh_own_writer_makes_it(tmp_path, releases):
     for query in QUERIES:
         assert outcome(bulk, query) == outcome(reference, query), query
     for name in ("title", "body", "acronyms"):
-        assert bulk.searcher().field_length(name) == reference.searcher().field_length(name)
+        assert bulk.field_length(name) == reference.field_length(name)
 
 
 def test_text_fields_inverted_a_range_of_terms_at_a_time_read_as_whoosh_own_writer(tmp_path, releases, monkeypatch):
-    monkeypatch.setattr("wiredesk.index.bulk._RANGE_TOKENS", 500)  # the body is then written in dozens of ranges
+    monkeypatch.setattr("wiredesk.index.backend.bulk._RANGE_TOKENS", 500)  # the body is then written in dozens of ranges
     ranged = make_index(tmp_path / "ranged", releases)
     reference = whoosh_reference(tmp_path / "whoosh", [ranged.get(r.id) for r in releases])
     for query in (*QUERIES, '"defence budget"', '"port harbour"'):
@@ -106,20 +109,20 @@ def test_merge_policy_folds_small_and_piled_up_segments():
 _KILLED_IMPORT = """
 import os, signal, sys
 sys.path.insert(0, {tests!r})
-import wiredesk.index.postings
+import wiredesk.index.backend.postings
 from indexfixtures import generated
 from wiredesk.index import open_index
 import wiredesk.index.writer
 
-written = wiredesk.index.postings.write_field
+written = wiredesk.index.backend.postings.write_field
 
 def write_then_die(*args, **kwargs):
     written(*args, **kwargs)
     if batch["n"] == 2:  # in the middle of the second segment's terms
         os.kill(os.getpid(), signal.SIGKILL)
 
-wiredesk.index.postings.write_field = write_then_die
-wiredesk.index.bulk.write_field = write_then_die
+wiredesk.index.backend.postings.write_field = write_then_die
+wiredesk.index.backend.bulk.write_field = write_then_die
 batch = {{"n": 0}}
 
 def main():
@@ -157,7 +160,7 @@ def test_packed_values_read_as_the_tuple_whoosh_expects(counts):
     import pickle
     import struct
 
-    from wiredesk.index.postings import _packed
+    from wiredesk.index.backend.postings import _packed
 
     values = [struct.pack(f"<{n}I", *range(k, k + n)) for k, n in enumerate(counts)]
     bounds = [0]

@@ -9,6 +9,7 @@ import pytest
 from indexfixtures import make_index, release
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.index import open_dir
 from whoosh.matching import ListMatcher
 
 from wiredesk.index.analysis import terms
@@ -79,33 +80,44 @@ def _phrases(rng: random.Random, texts: list[str]) -> list[tuple[str, ...]]:
     return [words for words in found + shuffled + made if len(words) > 1]
 
 
-def _oracle(seg, name: str, words: tuple[str, ...]) -> set[int]:
-    matcher = wq.Phrase(name, list(words)).matcher(seg.searcher)
+def _oracle(leaf, name: str, words: tuple[str, ...]) -> set[int]:
+    matcher = wq.Phrase(name, list(words)).matcher(leaf)
     return set(matcher.all_ids()) if matcher.is_active() else set()
+
+
+@pytest.fixture(scope="module")
+def oracle(index):
+    """Stock Whoosh's view of each segment of the index, in the same order."""
+    searcher = open_dir(str(index.folder)).searcher()
+    leaves = [leaf for leaf, _offset in searcher.leaf_searchers()]
+    assert [leaf.doc_count_all() for leaf in leaves] == [seg.size for seg in index.segments()]
+    yield leaves
+    searcher.close()
 
 
 def _live(seg, ids: np.ndarray) -> set[int]:
     return {int(i) for i in ids if seg.live[i]}
 
 
-def test_index_has_several_segments_with_block_and_inline_lists(index):
+def test_index_has_several_segments_with_block_and_inline_lists(index, oracle):
     segments = index.segments()
     assert len(segments) >= 2 and any(not seg.live.all() for seg in segments)
     kinds = set()
-    for seg in segments:
+    for seg, leaf in zip(segments, oracle):
+        reader = leaf.reader()
         for word in (*_COMMON, *terms(" ".join(_RARE[:40]))):
             if seg.has_term("body", word):
-                matcher = seg.reader._terms.matcher("body", word.encode(), seg.reader.schema["body"].format)
+                matcher = reader._terms.matcher("body", word.encode(), reader.schema["body"].format)
                 kinds.add(type(matcher))
     assert {W3LeafMatcher, ListMatcher} <= kinds
 
 
-def test_positions_match_whoosh_postings(index):
-    for seg in index.segments():
+def test_positions_match_whoosh_postings(index, oracle):
+    for seg, leaf in zip(index.segments(), oracle):
         for name in TEXT_FIELDS:
             for word in (*_COMMON[:6], *terms(" ".join(_RARE[:20])), "zzzabsent"):
                 ids, _, counts, positions = seg.positions(name, word)
-                expected = (list(seg.reader.postings(name, word).items_as("positions"))
+                expected = (list(leaf.reader().postings(name, word).items_as("positions"))
                             if seg.has_term(name, word) else [])
                 live = seg.live[ids]
                 starts = np.concatenate([[0], np.cumsum(counts)])
@@ -113,45 +125,45 @@ def test_positions_match_whoosh_postings(index):
                 assert got == [(d, list(p)) for d, p in expected], (name, word)
 
 
-def test_phrase_documents_equal_whoosh_phrase_matcher(index):
+def test_phrase_documents_equal_whoosh_phrase_matcher(index, oracle):
     rng = random.Random(11)
     texts = [f"{r.title} {r.body}" for r in _releases(_SIZE, 0, seed=3)]
     phrases = _phrases(rng, texts)
     assert len(phrases) > 100
     matched = 0
-    for seg in index.segments():
+    for seg, leaf in zip(index.segments(), oracle):
         for name in TEXT_FIELDS:
             for words in phrases:
-                expected = _oracle(seg, name, words)
+                expected = _oracle(leaf, name, words)
                 assert _live(seg, phrase_docs({w: seg.positions(name, w) for w in words}, words)) == expected, (name, words)
                 matched += bool(expected)
     assert matched > 100, "the phrases should find something"
 
 
-def test_phrases_found_only_apart_do_not_match(index):
+def test_phrases_found_only_apart_do_not_match(index, oracle):
     # every document with "council" and "river" has both somewhere; only some side by side, in that order
     words = tuple(terms("council river"))
-    for seg in index.segments():
+    for seg, leaf in zip(index.segments(), oracle):
         both = np.intersect1d(*(seg.positions("body", word)[0] for word in words))
         adjacent = phrase_docs({w: seg.positions("body", w) for w in words}, words)
         assert 0 < len(adjacent) < len(both)
-        assert _live(seg, adjacent) == _oracle(seg, "body", words)
+        assert _live(seg, adjacent) == _oracle(leaf, "body", words)
 
 
-def test_evaluator_phrase_scores_the_oracle_documents_as_before(index):
+def test_evaluator_phrase_scores_the_oracle_documents_as_before(index, oracle):
     # what `_phrase` gave with Whoosh's matcher: each word's BM25, for the documents holding the phrase only
     evaluator = Evaluator(index)
     matched = 0
     for words in (tuple(terms("minister of defence")), tuple(terms("bla bla bla")), tuple(terms("rare7 minister"))):
-        for seg in evaluator.segments:
+        for seg, leaf in zip(evaluator.segments, oracle):
             found = evaluator.evaluate(Phrase(None, words), seg)
             mask = np.zeros(seg.size, dtype=bool)
             scores = np.zeros(seg.size, dtype=np.float32)
             for name in TEXT_FIELDS:
-                oracle = np.array(sorted(_oracle(seg, name, words)), dtype=np.int64)
+                matched_ids = np.array(sorted(_oracle(leaf, name, words)), dtype=np.int64)
                 for word in words:
                     ids, weights = seg.postings(name, word)
-                    keep = np.isin(ids, oracle)
+                    keep = np.isin(ids, matched_ids)
                     evaluator._bm25(name, word, seg, mask, scores, (ids[keep], weights[keep]))
             assert ((found.mask & seg.live) == (mask & seg.live)).all()
             assert np.array_equal(found.scores[seg.live], scores[seg.live])

@@ -18,7 +18,7 @@ block's pickle, where W3 has tuples; stock Whoosh reads them, since it only iter
                    doc frequency, min/max length bytes, max weight, first id, last id), then either the
                    pickled (ids, weights, values) of a short list or the list's offset and length
 
-Block length statistics are 0, as `codec.Codec` leaves them (only Whoosh's block-skipping scorer reads
+Block length statistics are 0, as `persisted.Codec` leaves them (only Whoosh's block-skipping scorer reads
 them). Blocks hold BLOCK postings, more than W3's 128: a search reads whole lists, one pickle per block.
 Pickles use protocol 5 where W3 uses 2: protocol 2 stores every bytes value (a posting's positions) as a
 latin-1 string rebuilt through `codecs.encode`, which made a block ten times slower to write and seven times
@@ -32,16 +32,16 @@ import pickle
 import struct
 from array import array
 from dataclasses import dataclass
-from itertools import accumulate, pairwise
+from itertools import pairwise
 
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_int, pack_long, pack_ushort
 
-from .codec import INLINE_LIMIT
+from .persisted import INLINE_LIMIT, PackedValues
 
-__all__ = ["BLOCK", "GROUP", "Values", "PackedValues", "write_field"]
+__all__ = ["BLOCK", "GROUP", "Values", "write_field"]
 
 BLOCK = 1024
 _PROTOCOL = 5
@@ -55,37 +55,6 @@ class Values:
 
     buffer: bytes
     offsets: np.ndarray  # int64, one more than there are postings
-
-
-class PackedValues:
-    """The values of a run of postings (positions, as little-endian uint32s) as one buffer and each posting's
-    number of positions, as uint16s (a "H" first) or, when one posting has more, uint32s (an "I" first).
-
-    A block pickles as two bytes objects instead of a tuple of a thousand, which is most of what reading a
-    phrase's positions cost. Whoosh's matchers index it like the tuple they expect (`values[i]`), and
-    `segments.Segment.positions` reads the buffer whole.
-    """
-
-    __slots__ = ("buffer", "counts", "_ends")
-
-    def __init__(self, buffer: bytes, counts: bytes) -> None:
-        self.buffer = buffer
-        self.counts = counts
-        self._ends: list[int] | None = None
-
-    def __reduce__(self):  # type: ignore[no-untyped-def]
-        return PackedValues, (self.buffer, self.counts)
-
-    def count_array(self) -> np.ndarray:
-        return np.frombuffer(self.counts, dtype="<u2" if self.counts[:1] == b"H" else "<u4", offset=1)
-
-    def __len__(self) -> int:
-        return (len(self.counts) - 1) // (2 if self.counts[:1] == b"H" else 4)
-
-    def __getitem__(self, i: int) -> bytes:
-        if self._ends is None:
-            self._ends = [0, *accumulate(4 * count for count in self.count_array().tolist())]
-        return self.buffer[self._ends[i]:self._ends[i + 1]] if i >= 0 else self[len(self) + i]
 
 
 def _packed(buffer: bytes, bounds: list[int], a: int, b: int) -> PackedValues:

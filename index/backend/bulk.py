@@ -4,7 +4,7 @@ Whoosh's `add_document` sends every posting through a pool (a tuple, a sort, a m
 codec one call at a time; for 400-word releases that is most of an import. Here each field of the batch is
 inverted at once: its terms become integer ranks, a stable sort groups (term, document) pairs, run lengths
 give frequencies, and each term's document numbers, weights and positions are slices of a few arrays,
-written by `postings.write_postings`. Per document only the stored fields, lengths and columns go through
+written by `postings.write_field`. Per document only the stored fields, lengths and columns go through
 Whoosh's per-document writer.
 
 The result is the segment `add_document` would make from the same `schema.document_fields` (same terms,
@@ -24,10 +24,10 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import _length_byte_cache
 from whoosh.writing import SegmentWriter
 
-from .analysis import LEAD_WEIGHT
+from ..analysis import LEAD_WEIGHT
+from ..tokens import LEAD_OF, Analysed, Tokens
 from .postings import Values, write_field
-from .schema import ExactField
-from .tokens import LEAD_OF, Analysed, Tokens
+from .persisted import ExactField
 
 __all__ = ["write_segment"]
 
@@ -67,7 +67,7 @@ def _term_ranges(tokens: Tokens) -> list[tuple[int, int]]:
 
 def _invert_text(tokens: Tokens, leads: Tokens | None, boost: float, low: int, high: int) -> _Inverted:
     """Positions postings of the terms ranked low..high-1: weight = (frequency + LEAD_WEIGHT * count in the
-    lead) * boost, as `analysis.PositionsFormat.word_values` gives them."""
+    lead) * boost, as `persisted.PositionsFormat.word_values` gives them."""
     n = len(tokens.counts)
     # int32 where it fits (a batch has far fewer than 2**31 tokens): a 10,000-release batch has millions,
     # and these arrays are the peak of an import's memory

@@ -1,4 +1,5 @@
-"""numpy views of one Whoosh segment: postings, field lengths, columns and the deleted-document mask.
+"""Reading an index: a snapshot of its segments, and numpy views of each (postings, positions, field
+lengths, columns, the deleted-document mask), handed out as plain values.
 
 Whoosh's matchers walk postings one document at a time in Python. Search instead reads a term's whole
 posting list as two arrays (document numbers, term frequencies) and scores every matching document at once;
@@ -6,13 +7,15 @@ phrases read the positions the same way, as flat arrays, and match adjacency wit
 This leans on the on-disk layout of Whoosh 2.7's W3 codec (pickled blocks of delta-coded ids), which is why
 the project pins whoosh-reloaded to one version; anything else falls back to the public matcher interface.
 Arrays that never change for a segment (lengths, columns) are cached on the `Segment`, which lives as long as
-the searcher it came from.
+the snapshot it came from. No Whoosh object leaves this module: a `Snapshot` and its `Segment`s answer with
+arrays, strings, numbers and stored records (dicts of strings).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
@@ -21,10 +24,13 @@ from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from .columns import MISSING, read_codes, read_numbers
-from .postings import PackedValues
+from ..clusters import WIDTH
+from ..schema import MISSING
+from .persisted import PackedValues
 
-__all__ = ["Segment", "segments_of"]
+__all__ = ["Segment", "Snapshot", "SIGNATURE_CHUNK"]
+
+SIGNATURE_CHUNK = 32_768  # signature rows read at a time: 7.5 MB
 
 # Whoosh stores a field's length in one byte, on a log-like scale
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -36,11 +42,10 @@ _NO_POSITIONS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), np.
 class Segment:
     """One segment of a searcher's snapshot; document numbers are local (global = offset + local)."""
 
-    def __init__(self, searcher: Searcher, offset: int) -> None:
-        self.searcher = searcher  # Whoosh's view of this segment alone
-        self.reader: SegmentReader = searcher.reader()
+    def __init__(self, reader: SegmentReader, offset: int) -> None:
+        self._reader = reader
         self.offset = offset
-        self.size = self.reader.doc_count_all()
+        self.size = reader.doc_count_all()
         self._lengths: dict[str, np.ndarray] = {}
         self._numbers: dict[str, np.ndarray] = {}
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
@@ -49,17 +54,17 @@ class Segment:
     def live(self) -> np.ndarray:
         """True for documents not deleted."""
         mask = np.ones(self.size, dtype=bool)
-        if self.reader.has_deletions():
-            mask[np.fromiter(self.reader.deleted_docs_set, dtype=np.int64)] = False
+        if self._reader.has_deletions():
+            mask[np.fromiter(self._reader.deleted_docs_set, dtype=np.int64)] = False
         return mask
 
     def has_term(self, field: str, text: str) -> bool:
-        return (field, text) in self.reader
+        return (field, text) in self._reader
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of a term in this segment, deleted documents included."""
         try:
-            matcher = self.reader._terms.matcher(field, text.encode("utf-8"), self.reader.schema[field].format)
+            matcher = self._reader._terms.matcher(field, text.encode("utf-8"), self._reader.schema[field].format)
         except (TermNotFound, KeyError):
             return _EMPTY
         if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
@@ -75,7 +80,7 @@ class Segment:
         of a term of a positions field (`analysis.PositionsFormat`), deleted documents included: a phrase
         is matched and scored from one reading of each word's list."""
         try:
-            matcher = self.reader._terms.matcher(field, text.encode("utf-8"), self.reader.schema[field].format)
+            matcher = self._reader._terms.matcher(field, text.encode("utf-8"), self._reader.schema[field].format)
         except (TermNotFound, KeyError):
             return _NO_POSITIONS
         if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
@@ -92,7 +97,7 @@ class Segment:
     def lengths(self, field: str) -> np.ndarray:
         """Every document's length (in terms) of a text field, as scored."""
         if field not in self._lengths:
-            column = self.reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+            column = self._reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
             if column is None:
                 self._lengths[field] = np.zeros(self.size, dtype=np.float32)
             else:
@@ -106,9 +111,8 @@ class Segment:
     def numbers(self, field: str) -> np.ndarray:
         """A number column (dates as epoch seconds; columns.MISSING where absent)."""
         if field not in self._numbers:
-            if self.reader.has_column(field):
-                column = self.reader.column_reader(field, translate=False)
-                self._numbers[field] = read_numbers(column, self.size)
+            if self._reader.has_column(field):
+                self._numbers[field] = _read_numbers(self._reader.column_reader(field, translate=False), self.size)
             else:
                 self._numbers[field] = np.full(self.size, MISSING, dtype=np.int64)
         return self._numbers[field]
@@ -116,8 +120,8 @@ class Segment:
     def codes(self, field: str) -> tuple[np.ndarray, list[str]]:
         """A dictionary column: per-document codes and the table of values they point into."""
         if field not in self._codes:
-            if self.reader.has_column(field):
-                self._codes[field] = read_codes(self.reader.column_reader(field, translate=False))
+            if self._reader.has_column(field):
+                self._codes[field] = self._reader.column_reader(field, translate=False).load_all()
             else:
                 self._codes[field] = (np.zeros(self.size, dtype=np.uint32), [""])
         return self._codes[field]
@@ -154,7 +158,91 @@ def _flat_positions(blocks: Sequence[Sequence[bytes]]) -> tuple[np.ndarray, np.n
     return np.concatenate(counts).astype(np.int64), np.concatenate(positions).astype(np.int64)
 
 
-def segments_of(searcher: Searcher) -> list[Segment]:
-    """The segments of a snapshot; an empty index has none (Whoosh gives it a reader with no segment)."""
-    return [Segment(leaf, offset) for leaf, offset in searcher.leaf_searchers()
-            if isinstance(leaf.reader(), SegmentReader)]
+def _read_numbers(reader: Any, doccount: int) -> np.ndarray:
+    """A NumberColumn's values as one int64 array (Whoosh writes them big-endian, one after another, and stops
+    after the last document that has one: the rest are MISSING)."""
+    written = min(reader._count, doccount)
+    values = np.full(doccount, MISSING, dtype=np.int64)
+    values[:written] = np.frombuffer(reader._dbfile.get(reader._basepos, written * 8), dtype=">i8")
+    return values
+
+
+def _read_signatures(reader: Any, first: int, last: int) -> np.ndarray:
+    """Rows first..last-1 of a SignatureColumn as one (rows, WIDTH) uint32 array (Whoosh stops writing after
+    the last row that is not zeros: the rest are zeros)."""
+    matrix = np.zeros((last - first, WIDTH), dtype=np.uint32)
+    written = max(min(reader._count, last) - first, 0)
+    if written:
+        raw = reader._dbfile.get(reader._basepos + first * WIDTH * 4, written * WIDTH * 4)
+        matrix[:written] = np.frombuffer(raw, dtype="<u4").reshape(written, WIDTH)
+    return matrix
+
+
+def signatures(reader: Any, first_segment: int = 0) -> Iterator[tuple[int, np.ndarray]]:
+    """(first document number, signature rows) of a Whoosh reader's documents (one segment's or several),
+    from segment `first_segment` on, a bounded chunk at a time."""
+    for leaf, offset in list(reader.leaf_readers())[first_segment:]:
+        count = leaf.doc_count_all()
+        column = leaf.column_reader("signature", translate=False) if leaf.has_column("signature") else None
+        for start in range(0, count, SIGNATURE_CHUNK):
+            end = min(start + SIGNATURE_CHUNK, count)
+            if column is None:
+                yield offset + start, np.zeros((end - start, WIDTH), dtype=np.uint32)
+            else:
+                yield offset + start, _read_signatures(column, start, end)
+
+
+def live_documents(reader: Any, field: str, text: str) -> list[int]:
+    """The live document numbers (in a Whoosh reader's numbering) holding a term."""
+    if (field, text) not in reader:
+        return []
+    return list(reader.postings(field, text).all_ids())
+
+
+class Snapshot:
+    """One committed state of an index, for reading: its segments and index-wide term statistics. Opened by
+    `storage.Storage.snapshot`; `close` when done (a later commit is seen by a new snapshot)."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self._searcher = searcher
+        self._reader = searcher.reader()
+        # an empty index has no segment (Whoosh gives it a reader with none)
+        self.segments = [Segment(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()
+                         if isinstance(leaf.reader(), SegmentReader)]
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def document_count(self, *, include_deleted: bool = False) -> int:
+        return self._reader.doc_count_all() if include_deleted else self._reader.doc_count()
+
+    def field_length(self, field: str) -> int:
+        """The terms of a text field over all stored documents (deleted ones too, until a merge drops them)."""
+        return self._reader.field_length(field)
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        """Documents holding a term (deleted ones too, until a merge drops them)."""
+        return self._reader.doc_frequency(field, text)
+
+    def has_term(self, field: str, text: str) -> bool:
+        return (field, text) in self._reader
+
+    def expand_prefix(self, field: str, prefix: str) -> Iterator[str]:
+        """The terms of a field that begin with `prefix`, ascending."""
+        return (term.decode("utf-8") for term in self._reader.expand_prefix(field, prefix))
+
+    def terms_within(self, field: str, text: str, distance: int, *, prefix: int = 0) -> list[str]:
+        """The terms of a field within an edit distance of `text` that share its first `prefix` characters."""
+        return list(self._reader.terms_within(field, text, distance, prefix=prefix))
+
+    def documents_with(self, field: str, text: str) -> np.ndarray:
+        """The live documents (ascending) holding a term."""
+        return np.array(live_documents(self._reader, field, text), dtype=np.int64)
+
+    def document_number(self, field: str, value: str) -> int | None:
+        """The live document holding a term of a unique field (an id), or None."""
+        return self._searcher.document_number(**{field: value})
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """A document's stored record."""
+        return self._searcher.stored_fields(docnum)

@@ -1,0 +1,80 @@
+"""The index files of one version folder: made from the schema's declaration, opened, read and committed.
+
+The on-disk schema is Whoosh's, made of `schema.fields()` with the classes of `persisted`; what each file
+holds is in FORMAT.md.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from whoosh import fields
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage, RamStorage
+
+from wiredesk.core.errors import StorageError
+
+from ..schema import FieldSpec
+from ..schema import fields as declared_fields
+from .persisted import DictColumn, ExactField, NumberColumn, PositionsFormat, SignatureColumn, TextAnalyzer
+from .reading import Snapshot
+from .writing import Commit
+
+__all__ = ["Storage", "create", "open_folder", "empty", "whoosh_schema"]
+
+
+def _field(spec: FieldSpec, analyzer: TextAnalyzer) -> fields.FieldType:
+    if spec.kind == "text":
+        return fields.FieldType(PositionsFormat(), analyzer, scorable=True)
+    if spec.kind == "exact":
+        return ExactField(column=spec.column, unique=spec.unique, fold=spec.fold, stored=spec.stored)
+    if spec.kind == "date":
+        return fields.COLUMN(NumberColumn())
+    if spec.kind == "stored":
+        return fields.STORED()
+    if spec.kind == "signature":
+        return fields.COLUMN(SignatureColumn())
+    raise ValueError(f"unknown field kind {spec.kind!r} of {spec.name!r}")
+
+
+def whoosh_schema() -> fields.Schema:
+    """The on-disk schema of `schema.fields()`."""
+    analyzer = TextAnalyzer()
+    schema = fields.Schema()
+    for spec in declared_fields():
+        schema.add(spec.name, _field(spec, analyzer))
+    return schema
+
+
+class Storage:
+    """An index's files, opened: a snapshot to read, a commit to write."""
+
+    def __init__(self, ix: whoosh_index.Index) -> None:
+        self._ix = ix
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self._ix.searcher())
+
+    def commit(self) -> Commit:
+        """A new commit over the latest state (the caller holds the write lock)."""
+        return Commit(self._ix)
+
+
+def create(folder: Path) -> None:
+    """Write an empty index of the current schema into a folder."""
+    FileStorage(str(folder)).create_index(whoosh_schema())
+
+
+def open_folder(folder: Path) -> Storage:
+    """The index in a folder; StorageError when its files cannot be read (say, written by a wiredesk whose
+    classes have moved)."""
+    try:
+        return Storage(FileStorage(str(folder)).open_index())
+    except (OSError, EOFError, pickle.UnpicklingError, whoosh_index.IndexError, ImportError, AttributeError) as exc:
+        raise StorageError(f"cannot open the index at {folder}: {exc}: run `wiredesk reindex`") from exc
+
+
+def empty() -> Storage:
+    """An empty index in memory (what a missing index reads as)."""
+    return Storage(RamStorage().create_index(whoosh_schema()))
