@@ -3,6 +3,10 @@
     python -m bench all                                   everything at 10k (ingestion after the first size)
     python -m bench search --sizes 10000,100000 --results search latency at both sizes, into RESULTS.md
     python -m bench ingest fetch                          the loopback ingestion benchmarks only
+    python -m bench import search --docs /tmp/reuters/docs.jsonl   a real corpus (JSON lines) and its own query mix
+
+Search latency puts wiredesk beside SQLite FTS5 and, when the tantivy package is installed (the `bench`
+extra), tantivy.
 
 Corpora, indexes and the FTS5 baseline are built under --out once and reused; `import` always builds
 a fresh index (it is what it measures). `search` and `cli` reuse the index unless index/'s
@@ -19,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import fts5, report
+from . import fts5, report, tantivy_baseline
 from .corpus import Corpus, describe, write_corpus
 from .importing import home_for, import_corpus, index_is_current
 from .measure import machine
@@ -35,6 +39,9 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("commands", nargs="+", choices=("all", *COMMANDS), metavar="COMMAND",
                         help="all, or any of: " + ", ".join(COMMANDS))
     parser.add_argument("--sizes", default="10000", help="corpus sizes, comma-separated (default: 10000)")
+    parser.add_argument("--docs", type=Path, action="append", default=[],
+                        help="a real corpus as JSON lines (id, title, body, ...; or BEIR's _id, title, text) instead "
+                             "of the generated one; repeat for several")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="work folder (default: bench/out/)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--results", action="store_true",
@@ -57,8 +64,21 @@ def _say(text: str) -> None:
     print(f"[bench {datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
 
 
+def _import_section(args: argparse.Namespace, corpus: Path, home: Path, count: int, label: str) -> dict[str, Any]:
+    """Import the corpus into `home` (the median of --import-runs runs) when asked, or when a search needs an
+    index and the one there is missing, stale or --fresh is given."""
+    needs_index = "search" in args.commands or "cli" in args.commands
+    if not ("import" in args.commands or (needs_index and (args.fresh or not index_is_current(home)))):
+        return {}
+    runs = []
+    for run in range(args.import_runs if "import" in args.commands else 1):
+        _say(f"import {label}, run {run + 1}")
+        runs.append(import_corpus(corpus, home, size=count))
+    return {"import": {**sorted(runs, key=lambda r: r["docs_per_s"])[len(runs) // 2],
+                       "docs_per_s_runs": [r["docs_per_s"] for r in runs]}}
+
+
 def _size_sections(args: argparse.Namespace, size: int) -> dict[str, Any]:
-    from .latency import batch_latency, search_latency
     from .queries import query_mix
     from .startup import cli_start
 
@@ -68,27 +88,55 @@ def _size_sections(args: argparse.Namespace, size: int) -> dict[str, Any]:
     if "corpus" in args.commands:
         found["corpus"] = describe(corpus)
     home = home_for(args.out, size, args.seed)
-    needs_index = "search" in args.commands or "cli" in args.commands
-    if "import" in args.commands or (needs_index and (args.fresh or not index_is_current(home))):
-        runs = []
-        for run in range(args.import_runs if "import" in args.commands else 1):
-            _say(f"import {size}, run {run + 1}")
-            runs.append(import_corpus(corpus, home, size=size))
-        found["import"] = {**sorted(runs, key=lambda r: r["docs_per_s"])[len(runs) // 2],
-                           "docs_per_s_runs": [r["docs_per_s"] for r in runs]}
+    found.update(_import_section(args, corpus, home, size, str(size)))
     config = home / "config.toml"
     queries = query_mix(Corpus(args.seed).vocabulary, seed=args.seed)
     if "search" in args.commands:
-        _say(f"FTS5 baseline {size}")
-        db = args.out / f"fts5-{corpus.stem.removeprefix('corpus-')}.sqlite"
-        found["fts5_build"] = fts5.build(corpus, db)
-        _say(f"search latency {size}")
-        found["search"], totals = search_latency(home / "index", db, queries)
-        found["batch"] = batch_latency(config, queries, args.out, expected=totals)
+        found.update(_search_sections(args, corpus, home, queries, str(size)))
     if "cli" in args.commands:
         _say(f"CLI start {size}")
         query = next(q.text for q in queries if q.kind == "keywords" and len(q.words) == 2)
         found["cli"] = cli_start(config, query, runs=args.runs)
+    return found
+
+
+def _search_sections(args: argparse.Namespace, corpus: Path, home: Path, queries: list, label: str) -> dict[str, Any]:
+    """The baselines' builds, then search latency of the mix in-process and through `search --batch`."""
+    from .latency import batch_latency, search_latency
+
+    found: dict[str, Any] = {}
+    stem = corpus.stem.removeprefix("corpus-")
+    _say(f"FTS5 baseline {label}")
+    db = args.out / f"fts5-{stem}.sqlite"
+    found["fts5_build"] = fts5.build(corpus, db)
+    folder = None
+    if tantivy_baseline.available():
+        _say(f"tantivy baseline {label}")
+        folder = args.out / f"tantivy-{stem}"
+        found["tantivy_build"] = tantivy_baseline.build(corpus, folder)
+    _say(f"search latency {label}")
+    found["search"], totals = search_latency(home / "index", db, queries, folder)
+    found["batch"] = batch_latency(home / "config.toml", queries, args.out, expected=totals)
+    return found
+
+
+def _docs_sections(args: argparse.Namespace, source: Path) -> dict[str, Any]:
+    from .docs import docs_query_mix, normalise
+    from .startup import cli_start
+
+    label = source.parent.name or source.stem
+    found: dict[str, Any] = {}
+    corpus = normalise(source, args.out)
+    count = sum(1 for _ in corpus.open(encoding="utf-8"))
+    home = args.out / f"home-docs-{label}"
+    found.update(_import_section(args, corpus, home, count, label))
+    queries = docs_query_mix(corpus, seed=args.seed)
+    if "search" in args.commands:
+        found.update(_search_sections(args, corpus, home, queries, label))
+    if "cli" in args.commands:
+        _say(f"CLI start {label}")
+        query = next(q.text for q in queries if q.kind == "keywords" and len(q.words) == 2)
+        found["cli"] = cli_start(home / "config.toml", query, runs=args.runs)
     return found
 
 
@@ -150,7 +198,9 @@ def main(argv: list[str]) -> None:
         "sizes": {},
         "ingest": {},
     }
-    for number, size in enumerate(sorted(args.sizes)):
+    for source in args.docs:
+        results["sizes"][f"docs:{source.parent.name or source.stem}"] = _docs_sections(args, source)
+    for number, size in enumerate(sorted(args.sizes) if not args.docs else []):
         if any(c in args.commands for c in SIZE_COMMANDS):
             results["sizes"][str(size)] = _size_sections(args, size)
         if number == 0 and ("fetch" in args.commands or "ingest" in args.commands):

@@ -82,7 +82,7 @@ class Fts5:
     @staticmethod
     def _where(query: Query) -> tuple[str, list[str]]:
         sql, args = "docs MATCH ?", [query.match]
-        if query.kind == "filter":
+        if query.kind == "filter" and query.field != "title":  # a title word is part of the MATCH
             sql += f" AND m.{query.field} = ?"
             args.append(query.value)
         if query.kind == "dates":

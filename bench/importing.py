@@ -52,8 +52,17 @@ def _schema_version() -> str:
 def index_is_current(home: Path) -> bool:
     """Whether `home` holds an index built with the schema this checkout writes (index/ bumps the version
     with every change that needs a reindex; an older index would be refused, or fail to open)."""
+    from wiredesk.core.errors import StorageError
+    from wiredesk.index import open_index
+
     stamp = home / STAMP
-    return (home / "index").exists() and stamp.exists() and stamp.read_text() == _schema_version()
+    if not ((home / "index").exists() and stamp.exists() and stamp.read_text() == _schema_version()):
+        return False
+    try:  # the same version written by an older checkout may still be unreadable (a class that moved)
+        open_index(home / "index", create=False).close()
+    except StorageError:
+        return False
+    return True
 
 
 def folder_bytes(folder: Path) -> int:

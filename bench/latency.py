@@ -1,8 +1,8 @@
-"""Search latency of the query mix: wiredesk in-process and through `search --batch`, beside FTS5.
+"""Search latency of the query mix: wiredesk in-process and through `search --batch`, beside FTS5 and tantivy.
 
-In-process, one open index and one open FTS5 database answer every query in four modes (wiredesk and
-FTS5, each without and with the facets agency, country and month). The modes are interleaved query by
-query, after one untimed warm-up pass, so that a busy spell of the shared machine slows all four alike
+In-process, one open index, one open FTS5 database and (when the tantivy package is installed) one open
+tantivy index answer every query, each without and with the facets agency, country and month. The modes are
+interleaved query by query, after one untimed warm-up pass, so that a busy spell of the shared machine slows all four alike
 and the ratios stay fair. Each sample is the wall time of the whole call, hits and snippets included.
 """
 
@@ -19,9 +19,10 @@ from .importing import wiredesk_command
 from .measure import run_child
 from .queries import Query
 
-__all__ = ["MODES", "batch_latency", "percentiles", "search_latency"]
+__all__ = ["MODES", "KINDS", "batch_latency", "percentiles", "search_latency"]
 
 MODES = ("wiredesk", "wiredesk+facets", "fts5", "fts5+facets")
+KINDS = ("keywords", "phrase", "filter", "dates", "3 facets")  # the last: every query, with three facets
 
 
 def percentiles(samples: Sequence[float]) -> dict[str, float]:
@@ -35,7 +36,24 @@ def percentiles(samples: Sequence[float]) -> dict[str, float]:
             "mean": round(sum(ordered) / len(ordered), 2), "max": round(ordered[-1], 2)}
 
 
-def search_latency(index_root: Path, fts_db: Path, queries: Sequence[Query]) -> tuple[dict[str, object], dict[str, int]]:
+def _by_kind(queries: Sequence[Query], samples: dict[str, list[float]]) -> dict[str, dict[str, dict[str, float]]]:
+    """{kind: {engine: {"p50", "p95"}}}: each kind without facets, and "3 facets" over every query."""
+    engines = [mode for mode in samples if "+" not in mode]
+    found: dict[str, dict[str, dict[str, float]]] = {}
+    for kind in KINDS:
+        if kind == "3 facets":
+            picked = {engine: samples[f"{engine}+facets"] for engine in engines}
+        elif any(q.kind == kind for q in queries):
+            picked = {engine: [s for q, s in zip(queries, samples[engine]) if q.kind == kind] for engine in engines}
+        else:
+            continue
+        found[kind] = {engine: {p: figures[p] for p in ("p50", "p95")}
+                       for engine, figures in ((e, percentiles(v)) for e, v in picked.items())}
+    return found
+
+
+def search_latency(index_root: Path, fts_db: Path, queries: Sequence[Query],
+                   tantivy_folder: Path | None = None) -> tuple[dict[str, object], dict[str, int]]:
     """(the figures, wiredesk's total per qid, for checking the batch path against)."""
     from wiredesk.index import open_index
     from wiredesk.search import SearchRequest, run
@@ -48,11 +66,17 @@ def search_latency(index_root: Path, fts_db: Path, queries: Sequence[Query]) -> 
         "fts5": lambda q: fts.search(q, facets=False).total,
         "fts5+facets": lambda q: fts.search(q, facets=True).total,
     }
+    if tantivy_folder is not None:
+        from .tantivy_baseline import Tantivy
+
+        tantivy = Tantivy(tantivy_folder)
+        calls["tantivy"] = lambda q: tantivy.search(q, facets=False).total
+        calls["tantivy+facets"] = lambda q: tantivy.search(q, facets=True).total
     for query in queries:  # warm-up: segment arrays, column caches, SQLite's page cache
         for call in calls.values():
             call(query)
-    samples: dict[str, list[float]] = {mode: [] for mode in MODES}
-    totals: dict[str, dict[str, int]] = {mode: {} for mode in MODES}
+    samples: dict[str, list[float]] = {mode: [] for mode in calls}
+    totals: dict[str, dict[str, int]] = {mode: {} for mode in calls}
     for query in queries:
         for mode, call in calls.items():
             started = time.perf_counter()
@@ -61,10 +85,10 @@ def search_latency(index_root: Path, fts_db: Path, queries: Sequence[Query]) -> 
     fts.close()
     index.close()
 
-    summary = {mode: percentiles(samples[mode]) for mode in MODES}
+    summary = {mode: percentiles(samples[mode]) for mode in calls}
     kinds = sorted({q.kind for q in queries})
     by_kind = {kind: {mode: percentiles([s for q, s in zip(queries, samples[mode]) if q.kind == kind])["p95"]
-                      for mode in MODES} for kind in kinds}
+                      for mode in calls} for kind in kinds}
     ratios = {f"{mine}/{theirs}": {p: round(summary[mine][p] / max(summary[theirs][p], 1e-3), 2)
                                    for p in ("p50", "p95", "p99")}
               for mine, theirs in (("wiredesk", "fts5"), ("wiredesk+facets", "fts5+facets"))}
@@ -76,12 +100,15 @@ def search_latency(index_root: Path, fts_db: Path, queries: Sequence[Query]) -> 
         "queries": len(queries),
         "modes": summary,
         "p95_by_kind": by_kind,
+        "kinds": _by_kind(queries, samples),
         "ratios": ratios,
         "slowest_with_facets": [{"qid": q.qid, "ms": round(ms, 1), "query": q.text, "total": totals["wiredesk"][q.qid]}
                                 for ms, q in slowest],
         # the two engines stem and tokenise differently; this shows they do comparable work all the same
         "totals_equal": same,
         "totals_within_5pct": close,
+        "tantivy_totals_equal": (sum(totals["wiredesk"][q.qid] == totals["tantivy"][q.qid] for q in queries)
+                                 if "tantivy" in totals else None),
         "median_total": sorted(totals["wiredesk"].values())[len(queries) // 2],
     }
     return figures, totals["wiredesk"]

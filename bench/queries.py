@@ -29,7 +29,7 @@ class Query:
     qid: str
     kind: str  # one of MIX
     words: tuple[str, ...]  # keywords, or the words of the phrase
-    field: str = ""  # filter: "agency" or "country"
+    field: str = ""  # filter: "agency" or "country" (or "title", for a corpus without either)
     value: str = ""
     since: str = ""  # dates: YYYY-MM-DD, both ends included
     until: str = ""
@@ -52,7 +52,10 @@ class Query:
         """The FTS5 MATCH expression: the phrase, or the words OR-ed."""
         if self.kind == "phrase":
             return f'"{" ".join(self.words)}"'
-        return " OR ".join(f'"{word}"' for word in self.words)
+        words = " OR ".join(f'"{word}"' for word in self.words)
+        if self.kind == "filter" and self.field == "title":  # a word the title must hold
+            return f'title : "{self.value}" AND ({words})'
+        return words
 
     @property
     def day_after_until(self) -> str:

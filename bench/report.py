@@ -28,7 +28,21 @@ def _ps(figures: dict[str, float]) -> str:
 
 
 def _size(size: str) -> str:
-    return f"{int(size) // 1000}k"
+    """10000 -> "10k"; a real corpus ("docs:reuters") keeps its name."""
+    return f"{int(size) // 1000}k" if size.isdigit() else size.removeprefix("docs:")
+
+
+def _kind_rows(label: str, kinds: dict[str, dict[str, dict[str, float]]]) -> list[Row]:
+    """Per query kind: each engine's p50 / p95, and wiredesk's p95 over FTS5's against the 3x target."""
+    engines = [engine for engine in ("wiredesk", "fts5", "tantivy") if engine in next(iter(kinds.values()), {})]
+    names = {"wiredesk": "wiredesk", "fts5": "FTS5", "tantivy": "tantivy"}
+    out: list[Row] = []
+    for kind, by_engine in kinds.items():
+        figures = " | ".join(f"{by_engine[e]['p50']:g} / {by_engine[e]['p95']:g}" for e in engines)
+        ratio = by_engine["wiredesk"]["p95"] / max(by_engine["fts5"]["p95"], 1e-3)
+        out += [(f"{kind}: p50 / p95 (ms), {' | '.join(names[e] for e in engines)}", label, figures, "", ""),
+                (f"{kind}: wiredesk p95 ÷ FTS5 p95", label, f"{ratio:.2f}×", "≤ 3×", _met(ratio <= 3))]
+    return out
 
 
 def _search_rows(size: str, section: dict[str, Any]) -> list[Row]:
@@ -36,9 +50,11 @@ def _search_rows(size: str, section: dict[str, Any]) -> list[Row]:
     label = _size(size)
     p95 = modes["wiredesk+facets"]["p95"]
     ratio = ratios["wiredesk+facets/fts5+facets"]["p95"]
-    limit = 150 if int(size) >= 100_000 else 50
-    out: list[Row] = [
-        ("search p95, 3 facets (ms)", label, f"{p95:g}", f"≤ {limit}", _met(p95 <= limit)),
+    out: list[Row] = []
+    if size.isdigit():  # the absolute targets are set on the generated corpus
+        limit = 150 if int(size) >= 100_000 else 50
+        out.append(("search p95, 3 facets (ms)", label, f"{p95:g}", f"≤ {limit}", _met(p95 <= limit)))
+    out += [
         ("search p95, 3 facets ÷ FTS5 p95", label, f"{ratio:g}×", "≤ 3×", _met(ratio <= 3)),
         ("search p50 / p95 / p99, 3 facets (ms)", label, _ps(modes["wiredesk+facets"]), "", ""),
         ("search p50 / p95 / p99, no facets (ms)", label, _ps(modes["wiredesk"]), "", ""),
@@ -47,9 +63,12 @@ def _search_rows(size: str, section: dict[str, Any]) -> list[Row]:
         ("ratio to FTS5 p50 / p95 / p99, no facets", label,
          " / ".join(f"{ratios['wiredesk/fts5'][p]:g}×" for p in ("p50", "p95", "p99")), "", ""),
     ]
-    for kind, by_mode in section["p95_by_kind"].items():
-        out.append((f"p95 of {kind} queries, 3 facets: wiredesk / FTS5 (ms)", label,
-                    f"{by_mode['wiredesk+facets']:g} / {by_mode['fts5+facets']:g}", "", ""))
+    if "kinds" in section:
+        out += _kind_rows(label, section["kinds"])
+    else:  # figures of an earlier run
+        for kind, by_mode in section["p95_by_kind"].items():
+            out.append((f"p95 of {kind} queries, 3 facets: wiredesk / FTS5 (ms)", label,
+                        f"{by_mode['wiredesk+facets']:g} / {by_mode['fts5+facets']:g}", "", ""))
     return out
 
 
@@ -72,7 +91,7 @@ def rows(results: dict[str, Any]) -> list[Row]:
             out += [
                 ("`wiredesk import` (releases/s), median of the runs (each run)", label,
                  f"{imp['docs_per_s']:g} ({', '.join(f'{r:g}' for r in imp.get('docs_per_s_runs', [imp['docs_per_s']]))})",
-                 "≥ 1,000", _met(imp["docs_per_s"] >= 1000)),
+                 "≥ 1,000" if size.isdigit() else "", _met(imp["docs_per_s"] >= 1000) if size.isdigit() else ""),
                 ("index bytes per release", label, f"{imp['index_bytes_per_doc']:,.0f}", "", ""),
                 ("import peak RSS, largest process / whole tree (MB)", label,
                  f"{imp['peak_rss_mb']:g} / {imp.get('peak_tree_rss_mb', 0):g}", "≤ 600", _met(imp["peak_rss_mb"] <= 600)),
@@ -81,9 +100,13 @@ def rows(results: dict[str, Any]) -> list[Row]:
             fts = figures["fts5_build"]
             out.append(("FTS5 build, for reference (docs/s; bytes/doc)", label,
                         f"{fts['docs_per_s']:g}; {fts['bytes_per_doc']:,.0f}", "", ""))
+        if "tantivy_build" in figures:
+            tv = figures["tantivy_build"]
+            out.append(("tantivy build, one thread, for reference (docs/s; bytes/doc)", label,
+                        f"{tv['docs_per_s']:g}; {tv['bytes_per_doc']:,.0f}", "", ""))
         if "cli" in figures:
             search, helps = figures["cli"]["search"]["median_ms"], figures["cli"]["help"]["median_ms"]
-            at_10k = int(size) <= 10_000  # the target is set on the 10k index
+            at_10k = size.isdigit() and int(size) <= 10_000  # the target is set on the 10k index
             out += [
                 ("`wiredesk search QUERY --json` median wall (ms)", label, f"{search:g}", "≤ 250" if at_10k else "",
                  _met(search <= 250) if at_10k else ""),
