@@ -109,6 +109,7 @@ def _own_rss() -> int:
 
 
 async def _fetch_all(config: Any, urls: list[str]) -> dict[str, Any]:
+    from wiredesk.core.urls import origin_entry
     from wiredesk.ingest import Fetcher
 
     done, size, rss_at = 0, 0, {}
@@ -117,7 +118,7 @@ async def _fetch_all(config: Any, urls: list[str]) -> dict[str, Any]:
 
     async def one(fetcher: Fetcher, url: str) -> None:
         nonlocal done, size
-        response = await fetcher.get(url, allowed_hosts=("127.0.0.1",), html_only=True)
+        response = await fetcher.get(url, allowed_hosts=(origin_entry(url),), html_only=True)
         size += len(response.body)  # counted and dropped: this measures the fetcher, not a store
         done += 1
         if done in marks:

@@ -23,6 +23,7 @@ from lxml.html import HtmlElement
 from wiredesk.core.config import SourceConfig
 from wiredesk.core.errors import Skip
 from wiredesk.core.release import Dateline, Release, word_count
+from wiredesk.core.urls import origin_entry, scope_problem
 
 from .agency import INDIAN_WIRES, credit_prefix, find_credit, normalise_agency
 from .clean import CleanPage, clean_tree, parse_html
@@ -113,7 +114,7 @@ def metadata(draft: Draft) -> Draft:
         assert draft.tree is not None  # decode gives an item or a tree
         meta = read_metadata(draft.tree, url=page.final_url or page.url)
     return replace(draft, meta=meta).filled(
-        url=meta.canonical or page.url,
+        url=_identity(page, meta.canonical, draft.source),
         title=draft.release.title or meta.headline or page.hints.title,
         authors=_authors(meta, page),
         categories=_categories(meta, page),
@@ -188,6 +189,17 @@ STEPS = (decode, clean, metadata, listing, length, dateline, agency, dates, enti
 
 
 # what the steps decide ------------------------------------------------------------------------------------
+
+def _identity(page: RawPage, canonical: str, source: SourceConfig | None) -> str:
+    """The URL the release is known by (its id comes from it): the page's canonical URL only when it lies on
+    a host the source allows (the page's own host for a source that names none), else the page's own URL,
+    so no page can take over another source's release by naming its URL. Without a source (`wiredesk
+    extract`, which stores nothing) the canonical URL is shown as the page gives it."""
+    if not canonical or source is None:
+        return canonical or page.url
+    hosts = source.allowed_hosts or tuple(h for h in (origin_entry(page.final_url or page.url),) if h)
+    return canonical if hosts and not scope_problem(canonical, hosts) else page.url
+
 
 def _byline_head(text: str) -> str:
     """A byline up to its date: `PTI, Washington, Nov 20 2019, 10:18am` gives `PTI, Washington`."""

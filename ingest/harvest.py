@@ -37,6 +37,7 @@ from wiredesk.core.workers import process_pool
 from .archive import Archive
 from .extract import extract
 from .fetch import Fetcher, scope_problem
+from .localfiles import read_local
 from .page import RawPage
 from .pipeline import StepError
 from .sources import Item, Listing, file_items, list_items
@@ -382,7 +383,25 @@ class _Producer:
         await self._put(_Note(Outcome(source.name, url, status, reason=reason), record=record, lastmod=lastmod, etag=etag))
 
     async def _source(self, source: SourceConfig, fetcher: Fetcher) -> None:
-        listing, seen, tasks = Listing(), set(), set()
+        """List and fetch one source. Whatever goes wrong in it is this source's failure alone."""
+        listing: Listing = Listing()
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            complete = await self._list(source, fetcher, listing, tasks)
+        except Exception as exc:  # a bug or a hostile document we did not foresee: the other sources go on
+            log.error("listing source %s failed", source.name, exc_info=exc)
+            where = source.url or (source.path.as_uri() if source.path else source.name)
+            reason = f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+            listing.error = listing.error or f"{where}: {reason}"
+            complete = False
+            await self._note(source, where, "failed", reason)
+        if tasks:
+            await asyncio.gather(*tasks)
+        await self._put(_SourceDone(source.name, listing, complete))
+
+    async def _list(self, source: SourceConfig, fetcher: Fetcher, listing: Listing, tasks: set[asyncio.Task[None]]) -> bool:
+        """Decide on each item the source lists and start its fetch; True when none was held back."""
+        seen: set[str] = set()
         fetches, complete = 0, True
         previous = source_row(self._reader, source.name)
         async for item in self._items(source, fetcher, listing, previous):
@@ -400,14 +419,12 @@ class _Producer:
             task = asyncio.create_task(self._fetch(source, item, decided, fetcher))
             tasks.add(task)
             task.add_done_callback(lambda done: (tasks.discard(done), self._slots.release()))
-        if tasks:
-            await asyncio.gather(*tasks)
-        await self._put(_SourceDone(source.name, listing, complete))
+        return complete
 
     async def _items(self, source: SourceConfig, fetcher: Fetcher, listing: Listing, previous: Any) -> AsyncIterator[Item]:
         if source.kind == "files":
             try:
-                for item in file_items(source):
+                for item in file_items(source, max_bytes=self.config.fetch.max_bytes):
                     yield item
             except (ValueError, OSError) as exc:
                 where = source.url or (source.path.as_uri() if source.path else "")
@@ -461,10 +478,19 @@ class _Producer:
         return row
 
     async def _fetch(self, source: SourceConfig, item: Item, row: Any, fetcher: Fetcher) -> None:
+        """Fetch one page and queue it, or note why not. Nothing raised here passes this page."""
+        try:
+            await self._fetch_page(source, item, row, fetcher)
+        except Exception as exc:  # not foreseen, so not ours to classify: the page fails and is retried
+            log.error("fetching %s failed", item.url, exc_info=exc)
+            await self._note(source, item.url, "failed", f"internal error: {type(exc).__name__}: "
+                             f"{' '.join(str(exc).split())[:300]}", record=True, lastmod=item.lastmod)
+
+    async def _fetch_page(self, source: SourceConfig, item: Item, row: Any, fetcher: Fetcher) -> None:
         previous_hash = row["content_hash"] if row and row["status"] == "indexed" else ""
         try:
             if item.path is not None:
-                body = await asyncio.to_thread(item.path.read_bytes)
+                body = await asyncio.to_thread(read_local, item.path, limit=self.config.fetch.max_bytes)
                 page = RawPage(url=item.url, body=body, fetched=datetime.now(timezone.utc), source=source.name,
                                hints=item.hints)
             else:

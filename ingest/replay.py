@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from wiredesk.core.config import Config
+from wiredesk.core.config import Config, SourceConfig
 from wiredesk.core.errors import Skip
 from wiredesk.core.release import Release
 
@@ -25,8 +25,10 @@ def replay(config: Config) -> Iterator[Release]:
     archive = Archive(config.storage.archive)
     by_name = {s.name: s for s in config.sources}
     for page in archive.pages():
+        # a page whose source left the config is still held to its own host for the canonical URL it names
+        source = by_name.get(page.source) or SourceConfig(name=page.source, kind="files")
         try:
-            yield extract(page, source=by_name.get(page.source))
+            yield extract(page, source=source)
         except Skip as exc:
             log.info("reindex: %s: %s", page.url, exc.reason)
     for record in archive.records():

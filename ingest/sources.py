@@ -6,12 +6,14 @@ The parsers are plain functions over bytes or text (`parse_feed`, `parse_sitemap
 disk. What the run then does with each item (scope, `since`, state) is `harvest`'s business.
 
 XML is parsed without entity expansion, network access or huge-tree mode, so a hostile sitemap cannot
-read local files, call out, or blow up memory; a parser raises `ValueError` saying what is wrong.
+read local files, call out, or blow up memory; a parser raises `ValueError` saying what is wrong. Every
+document a source fetches is held to the source's hosts (its own URL's host included), and a sitemap to
+the protocol's 50 MB, gzip included.
 """
 
 from __future__ import annotations
 
-import zlib
+import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,17 +28,23 @@ from lxml.cssselect import CSSSelector, SelectorError
 from wiredesk.core.config import SourceConfig
 from wiredesk.core.errors import FetchError, Skip
 from wiredesk.core.release import Hints
+from wiredesk.core.urls import origin_entry
 
 from .clean import parse_html
 from .decode import decode_html
 from .fetch import Fetcher, Response
+from .inflate import OverLimit, inflate
+from .localfiles import folder_problem, path_url, read_local
 
 __all__ = [
     "Item", "Sitemap", "Listing", "parse_feed", "parse_sitemap", "parse_listing", "file_items", "list_items",
 ]
 
-# Sitemap indexes may nest; real ones go one level deep, and a cycle must end.
+# Sitemap indexes may nest; real ones go one level deep, and a cycle must end. An index this many levels
+# below the root has its child sitemaps refused (the urlsets it reaches at this depth are still read).
 MAX_SITEMAP_DEPTH = 3
+# The sitemap protocol's limit on one file, uncompressed; it applies whatever `max_bytes` says.
+MAX_SITEMAP_BYTES = 50_000_000
 _PAGE_SUFFIXES = (".html", ".htm")
 
 
@@ -143,19 +151,18 @@ def _xml_parser() -> etree.XMLParser:
                            remove_pis=True, load_dtd=False)
 
 
-def parse_sitemap(body: bytes, *, max_bytes: int = 50_000_000) -> Sitemap:
+def parse_sitemap(body: bytes, *, max_bytes: int = MAX_SITEMAP_BYTES) -> Sitemap:
     """The URLs (with Google News hints) of a urlset, or the child sitemaps of an index; gzip too.
 
     Raises ValueError for a body that is not a sitemap or that inflates past `max_bytes`.
     """
     if body[:2] == b"\x1f\x8b":
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            body = inflater.decompress(body, max_bytes + 1)
-        except zlib.error as exc:
-            raise ValueError(f"broken gzip sitemap: {exc}") from exc
-        if len(body) > max_bytes or inflater.unconsumed_tail:
-            raise ValueError(f"sitemap inflates past max_bytes ({max_bytes})")
+            body = inflate(body, "gzip", limit=max_bytes)
+        except OverLimit:
+            raise ValueError(f"sitemap inflates past max_bytes ({max_bytes})") from None
+        except ValueError as exc:
+            raise ValueError(f"broken gzip sitemap: {exc}") from None
     try:
         root = etree.fromstring(body.lstrip(), _xml_parser())
     except etree.XMLSyntaxError as exc:
@@ -232,25 +239,35 @@ def _hrefs(tree: etree._Element, selector: str, base_url: str) -> list[str]:
 
 # files --------------------------------------------------------------------------------------------------
 
-def file_items(source: SourceConfig) -> Iterator[Item]:
+def file_items(source: SourceConfig, *, max_bytes: int = MAX_SITEMAP_BYTES) -> Iterator[Item]:
     """A `files` source: a folder's *.html/*.htm pages, or the entries of a local feed file.
 
     Folder pages get `source.url` joined with their relative path as URL (a file: URI without a url). A
     feed entry linking to `https://host/<path>` is the file `<feed folder>/<path>`; a relative link is
-    resolved against the feed file. Raises ValueError when the path is missing or not a feed.
+    resolved against the feed file. A page that is not to be read (a symlink leading outside the folder, a
+    FIFO or device) is an item with its problem. Raises ValueError when the path is missing, not a feed, or
+    a feed file over `max_bytes`.
     """
     root = _files_root(source)
     if root.is_dir():
         base = source.url if source.url.endswith("/") else source.url + "/"
-        for page in sorted(p for p in root.rglob("*") if p.suffix.lower() in _PAGE_SUFFIXES and p.is_file()):
+        # rglob does not descend into symlinked folders; a symlinked file is read only if it stays inside
+        for page in sorted(p for p in root.rglob("*") if p.suffix.lower() in _PAGE_SUFFIXES and not p.is_dir()):
             relative = page.relative_to(root).as_posix()
-            url = urljoin(base, relative) if source.url else page.resolve().as_uri()
-            yield Item(url=url, path=page, lastmod=_stamp(page))
+            url = urljoin(base, path_url(relative)) if source.url else page.resolve().as_uri()
+            problem = folder_problem(page, root)
+            if problem:
+                yield Item(url=url, problem=problem)
+            else:
+                yield Item(url=url, path=page.resolve(), lastmod=_stamp(page))
         return
     if not root.is_file():
         raise ValueError(f"no such file or folder: {root}")
     folder = root.parent.resolve()
-    body = root.read_bytes()
+    try:
+        body = read_local(root, limit=max_bytes)
+    except Skip as exc:
+        raise ValueError(f"{root}: {exc.reason}") from None
     for item in parse_feed(body):
         if item.problem:
             yield Item(url=f"{root.as_uri()}{item.url}", problem=item.problem)
@@ -262,13 +279,17 @@ def file_items(source: SourceConfig) -> Iterator[Item]:
         else:
             page = root.parent / unquote(parts.path)
             url = urljoin(source.url or root.resolve().as_uri(), item.url)
-        page = page.resolve()
-        if not page.is_relative_to(folder):
-            yield Item(url=url, hints=item.hints, problem="feed links outside the feed's folder")
-        elif not page.is_file():
+        if not page.resolve().is_relative_to(folder):
+            problem = "feed links outside the feed's folder"
+        elif not page.exists():
             yield Item(url=url, hints=item.hints, problem=f"no such file: {page}", failed=True)
+            continue
         else:
-            yield Item(url=url, hints=item.hints, path=page, lastmod=_stamp(page))
+            problem = folder_problem(page, folder)
+        if problem:
+            yield Item(url=url, hints=item.hints, problem=problem)
+        else:
+            yield Item(url=url, hints=item.hints, path=page.resolve(), lastmod=_stamp(page))
 
 
 def _files_root(source: SourceConfig) -> Path:
@@ -301,8 +322,9 @@ async def list_items(source: SourceConfig, *, fetcher: Fetcher, listing: Listing
         conditional["If-None-Match"] = etag
     if last_modified:
         conditional["If-Modified-Since"] = last_modified
-    root = await _document(source.url, fetcher=fetcher, listing=listing, headers=conditional, allowed=(),
-                           html_only=source.kind == "listing")
+    root = await _document(source.url, fetcher=fetcher, listing=listing, headers=conditional, allowed=_hosts(source),
+                           html_only=source.kind == "listing",
+                           limit=MAX_SITEMAP_BYTES if source.kind == "sitemap" else None)
     if isinstance(root, Item):
         yield root
         return
@@ -328,10 +350,16 @@ async def list_items(source: SourceConfig, *, fetcher: Fetcher, listing: Listing
         raise ValueError(f"list_items does not read {source.kind!r} sources")
 
 
+def _hosts(source: SourceConfig) -> tuple[str, ...]:
+    """Where a source's own documents (feed, sitemaps, listing pages) may be: its allowed hosts, and its
+    URL's host even when `allow` names only the hosts its articles live on."""
+    return tuple(dict.fromkeys((origin_entry(source.url), *source.allowed_hosts)))
+
+
 async def _document(url: str, *, fetcher: Fetcher, listing: Listing, headers: dict[str, str],
-                    allowed: tuple[str, ...], html_only: bool) -> Response | Item:
+                    allowed: tuple[str, ...], html_only: bool, limit: int | None = None) -> Response | Item:
     try:
-        return await fetcher.get(url, allowed_hosts=allowed, headers=headers, html_only=html_only)
+        return await fetcher.get(url, allowed_hosts=allowed, headers=headers, html_only=html_only, limit=limit)
     except (FetchError, Skip) as exc:
         return _failure(url, str(exc), listing)
 
@@ -344,22 +372,23 @@ def _failure(url: str, reason: str, listing: Listing) -> Item:
 async def _sitemap_items(document: Response, *, source: SourceConfig, fetcher: Fetcher, listing: Listing,
                          settled: datetime | None, depth: int, seen: set[str]) -> AsyncIterator[Item]:
     try:
-        sitemap = parse_sitemap(document.body, max_bytes=fetcher.config.max_bytes)
+        sitemap = parse_sitemap(document.body)
     except ValueError as exc:
         yield _failure(document.url, str(exc), listing)
         return
     for item in sitemap.urls:
         yield item
+    if sitemap.sitemaps and depth >= MAX_SITEMAP_DEPTH:
+        # refused here, before any child is marked seen: one listed again by a shallower index is still read
+        yield _failure(document.url, f"sitemap index nested deeper than {MAX_SITEMAP_DEPTH} levels", listing)
+        return
     for child in sitemap.sitemaps:
         changed = child.hints.updated
         if child.url in seen or (settled and changed and changed <= settled):
             continue
         seen.add(child.url)
-        if depth + 1 >= MAX_SITEMAP_DEPTH:
-            yield _failure(child.url, f"sitemap index nested deeper than {MAX_SITEMAP_DEPTH}", listing)
-            continue
         fetched = await _document(child.url, fetcher=fetcher, listing=listing, headers={},
-                                  allowed=source.allowed_hosts, html_only=False)
+                                  allowed=_hosts(source), html_only=False, limit=MAX_SITEMAP_BYTES)
         if isinstance(fetched, Item):
             yield fetched
             continue
@@ -387,5 +416,5 @@ async def _listing_items(first: Response, *, source: SourceConfig, fetcher: Fetc
             return
         visited.add(following)
         page = await _document(following, fetcher=fetcher, listing=listing, headers={},
-                               allowed=source.allowed_hosts, html_only=True)
+                               allowed=_hosts(source), html_only=True)
 

@@ -32,6 +32,11 @@ class Reply:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
     delay: float = 0.0  # seconds to wait before answering
     repeat: int = 0  # send `body` this many times, without a Content-Length, closing the connection after
+    # the whole answer as bytes (status line, headers, body), sent as they are, for what a well-behaved
+    # server never says; `pace` seconds between pieces of `piece` bytes make a slow or endless one
+    raw: bytes = b""
+    pace: float = 0.0
+    piece: int = 1
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,11 @@ class Site:
 
     def url(self, path: str) -> str:
         return self.base + path
+
+    @property
+    def host(self) -> str:
+        """The site as an allowed-host entry: `127.0.0.1:PORT`."""
+        return self.base.split("//", 1)[1]
 
     def route(self, path: str, *replies: Reply | Script) -> None:
         if len(replies) == 1 and callable(replies[0]):
@@ -135,6 +145,10 @@ class Site:
             reply = self._next_reply(seen)
             if reply.delay and _client_left(handler.connection, reply.delay):
                 raise ConnectionResetError
+            if reply.raw:
+                handler.close_connection = True
+                _send_raw(handler, reply)
+                return
             handler.send_response(reply.status)
             for name, value in reply.headers.items():
                 handler.send_header(name, value)
@@ -153,6 +167,17 @@ class Site:
             return
         with self._lock:
             self._spans.append((seen.at, time.monotonic()))
+
+
+def _send_raw(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
+    if not reply.pace:
+        handler.wfile.write(reply.raw)
+        return
+    for start in range(0, len(reply.raw), reply.piece):
+        handler.wfile.write(reply.raw[start:start + reply.piece])
+        handler.wfile.flush()
+        if _client_left(handler.connection, reply.pace):
+            return
 
 
 def _client_left(connection: socket.socket, seconds: float) -> bool:

@@ -26,6 +26,19 @@ BAD = {
     "bool for number": ('[fetch]\nconcurrency = true\n', "fetch.concurrency: expected a whole number, got True"),
     "listing without links": ('[[sources]]\nname = "l"\nkind = "listing"\nurl = "http://h/"\n', "sources.l.links: a listing source needs"),
     "ftp url": ('[[sources]]\nname = "f"\nkind = "feed"\nurl = "ftp://h/f.xml"\n', "sources.f.url: must be an http(s) URL"),
+    # values that used to hang a run or end it with an internal error
+    "infinite delay": ('[fetch]\ndelay = inf\n', "bad.toml:2: fetch.delay: must be a finite number, got inf"),
+    "nan timeout": ('[fetch]\ntimeout = nan\n', "bad.toml:2: fetch.timeout: must be a finite number, got nan"),
+    "delay of a day": ('[fetch]\ndelay = 86400\n', "bad.toml:2: fetch.delay: must be at most 3600, got 86400"),
+    "zero deadline": ('[fetch]\ndeadline = 0\n', "bad.toml:2: fetch.deadline: must be more than 0, got 0"),
+    "a thousand retries": ('[fetch]\nretries = 1000\n', "bad.toml:2: fetch.retries: must be at most 10, got 1000"),
+    "non-ASCII user agent": ('[fetch]\nuser_agent = "wiredesk (Zoë)"\n', "bad.toml:2: fetch.user_agent: must be printable ASCII"),
+    "endless every": ('[[sources]]\nname = "a"\nkind = "feed"\nurl = "http://h/"\nevery = "99999999999w"\n',
+                      "bad.toml:5: sources.a.every: must be at most 365d, got '99999999999w'"),
+    "port 99999": ('[[sources]]\nname = "p"\nkind = "feed"\nurl = "http://h.example:99999/f.xml"\n',
+                   "bad.toml:4: sources.p.url: malformed URL (Port out of range 0-65535)"),
+    "bad allow entry": ('[[sources]]\nname = "a"\nkind = "feed"\nurl = "http://h/"\nallow = ["h.example:http"]\n',
+                        "bad.toml:5: sources.a.allow: malformed URL"),
 }
 
 

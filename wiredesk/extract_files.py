@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from .core.config import SourceConfig
+from .core.config import FetchConfig, SourceConfig
 from .core.errors import Skip
 from .core.release import Release
 
@@ -18,16 +18,22 @@ def empty_row(reason: str) -> dict[str, Any]:
     return {**Release(body="").to_dict(), "error": reason}
 
 
-def extract_files(paths: Sequence[Path], *, url: str | None = None, source: SourceConfig | None = None) -> Iterator[dict[str, Any]]:
+def extract_files(paths: Sequence[Path], *, url: str | None = None, source: SourceConfig | None = None,
+                  max_bytes: int = FetchConfig.max_bytes) -> Iterator[dict[str, Any]]:
+    """One row per path; a FIFO, a device or a file over `max_bytes` gets a row with its reason."""
     from wiredesk.ingest.extract import extract
+    from wiredesk.ingest.localfiles import read_local
     from wiredesk.ingest.page import RawPage
     from wiredesk.ingest.pipeline import StepError
 
     for path in paths:
         try:
-            body = path.read_bytes()
+            body = read_local(path, limit=max_bytes)
         except OSError as exc:
             yield empty_row(f"cannot read {path}: {exc.strerror or exc}")
+            continue
+        except Skip as skip:
+            yield empty_row(f"{path}: {skip.reason}")
             continue
         page = RawPage(url=url or path.resolve().as_uri(), body=body, fetched=datetime.now(timezone.utc),
                        source=source.name if source else "")

@@ -7,6 +7,7 @@ dataclasses' field defaults; each stage receives only its part (`FetchConfig`, a
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -17,9 +18,10 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .urls import entry_problem, origin_entry, url_problem
 
 __all__ = [
-    "Config", "StorageConfig", "FetchConfig", "SourceConfig", "ExtractRules", "AlertsConfig", "SOURCE_KINDS",
+    "Config", "StorageConfig", "FetchConfig", "FETCH_MAXIMA", "MAX_EVERY", "SourceConfig", "ExtractRules", "AlertsConfig", "SOURCE_KINDS",
     "find_config", "load_config", "parse_config", "parse_duration",
 ]
 
@@ -55,6 +57,7 @@ class FetchConfig:
     user_agent: str = DEFAULT_USER_AGENT
     timeout: float = 20.0  # seconds, for reading a response; connecting gets at most `connect_timeout`
     connect_timeout: float = 10.0
+    deadline: float = 60.0  # seconds for one whole request (connect, headers, body), however the server drips
     max_bytes: int = 10_000_000  # a page body longer than this is cut off and skipped with a reason
     concurrency: int = 8  # requests in flight over all hosts
     per_host: int = 2  # requests in flight to one host
@@ -63,6 +66,16 @@ class FetchConfig:
     respect_robots: bool = True
     max_attempts: int = 5  # runs in which a failing page is tried before it is given up
     max_redirects: int = 10
+
+
+# Ceilings on [fetch] values: past them a value only holds the run (and its lock) or the memory hostage.
+FETCH_MAXIMA: Mapping[str, float] = {
+    "timeout": 3600, "connect_timeout": 3600, "deadline": 3600, "delay": 3600, "max_bytes": 1 << 30,
+    "concurrency": 1000, "per_host": 100, "retries": 10, "max_attempts": 1000, "max_redirects": 50,
+}
+# Seconds values that must be above zero (a zero timeout fails every request)
+_POSITIVE = frozenset({"timeout", "connect_timeout", "deadline"})
+MAX_EVERY = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -95,10 +108,11 @@ class SourceConfig:
 
     @property
     def allowed_hosts(self) -> tuple[str, ...]:
+        """`allow`, else the URL's own host (with its port when not the standard one); () for none."""
         if self.allow:
             return self.allow
-        host = urlsplit(self.url).hostname if self.url else None
-        return (host,) if host else ()
+        origin = origin_entry(self.url) if self.url else ""
+        return (origin,) if origin else ()
 
 
 @dataclass(frozen=True)
@@ -155,11 +169,14 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 def parse_duration(text: str) -> timedelta:
-    """`"30m"`, `"2h"`, `"1d"` (also s and w) as a timedelta; ValueError otherwise."""
+    """`"30m"`, `"2h"`, `"1d"` (also s and w) as a timedelta, at most `MAX_EVERY`; ValueError otherwise."""
     match = _DURATION.match(text)
     if not match:
         raise ValueError(f"expected a duration such as \"30m\", \"2h\" or \"1d\", got {text!r}")
-    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+    seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds > MAX_EVERY.total_seconds():
+        raise ValueError(f"must be at most {MAX_EVERY.days}d, got {text!r}")
+    return timedelta(seconds=seconds)
 
 
 class _Reader:
@@ -247,10 +264,9 @@ def parse_config(text: str, *, path: Path) -> Config:
         if f.name in fetch_raw:
             kind: Any = {"float": (int, float), "int": int, "bool": bool, "str": str}[str(f.type)]
             value = reader.typed(fetch_raw[f.name], kind, f"fetch.{f.name}", table="fetch")
-            if kind is int and value < (0 if f.name == "retries" else 1):
-                raise reader.fail(f"must be at least {0 if f.name == 'retries' else 1}, got {value}", f"fetch.{f.name}", table="fetch")
-            if kind == (int, float) and value < 0:
-                raise reader.fail(f"must not be negative, got {value}", f"fetch.{f.name}", table="fetch")
+            problem = _fetch_value_problem(f.name, value, count=kind is int)
+            if problem:
+                raise reader.fail(problem, f"fetch.{f.name}", table="fetch")
             fetch_kwargs[f.name] = float(value) if kind == (int, float) else value
     fetch = FetchConfig(**fetch_kwargs)
 
@@ -267,6 +283,31 @@ def parse_config(text: str, *, path: Path) -> Config:
         if names.count(sources[-1].name) > 1:
             raise reader.fail(f"duplicate source name {sources[-1].name!r}", f"sources[{index}].name", table="sources", index=index)
     return Config(path=path, storage=storage_config, fetch=fetch, sources=tuple(sources), alerts=alerts)
+
+
+def _fetch_value_problem(name: str, value: Any, *, count: bool) -> str:
+    """Why a [fetch] value of the right type is still unusable ("" when it is fine); `count`: a whole-number
+    key (at least 1, `retries` at least 0), else seconds or bytes."""
+    if isinstance(value, str):
+        # a header value: anything else makes every request fail before it is sent
+        if not value.strip() or not all(" " <= c <= "~" for c in value):
+            return f"must be printable ASCII (it is sent as an HTTP header), got {value!r}"
+        return ""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, got {value!r}"
+    if name in _POSITIVE:
+        if value <= 0:
+            return f"must be more than 0, got {value!r}"
+    else:
+        least = 1 if count and name != "retries" else 0
+        if value < least:
+            return f"must be at least {least}, got {value!r}"
+    most = FETCH_MAXIMA.get(name)
+    if most is not None and value > most:
+        return f"must be at most {most:g}, got {value!r}"
+    return ""
 
 
 def _source(reader: _Reader, raw: Any, index: int, base: Path) -> SourceConfig:
@@ -299,6 +340,8 @@ def _source(reader: _Reader, raw: Any, index: int, base: Path) -> SourceConfig:
         raise reader.fail(f"a {kind} source needs a url", f"{where}.url", table="sources", index=index)
     if url and urlsplit(url).scheme not in ("http", "https", "file"):
         raise reader.fail(f"must be an http(s) URL, got {url!r}", f"{where}.url", table="sources", index=index)
+    if url and urlsplit(url).scheme != "file" and url_problem(url):
+        raise reader.fail(f"{url_problem(url)}: {url[:200]!r}", f"{where}.url", table="sources", index=index)
     every = None
     if "every" in raw:
         try:
@@ -308,6 +351,9 @@ def _source(reader: _Reader, raw: Any, index: int, base: Path) -> SourceConfig:
     allow = get("allow", list, [])
     if not all(isinstance(host, str) and host for host in allow):
         raise reader.fail("must be a list of host names", f"{where}.allow", table="sources", index=index)
+    for host in allow:
+        if entry_problem(host):
+            raise reader.fail(entry_problem(host), f"{where}.allow", table="sources", index=index)
     since = None
     if "since" in raw:
         value = raw["since"]
