@@ -391,7 +391,7 @@ class _Producer:
         except Exception as exc:  # a bug or a hostile document we did not foresee: the other sources go on
             log.error("listing source %s failed", source.name, exc_info=exc)
             where = source.url or (source.path.as_uri() if source.path else source.name)
-            reason = f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+            reason = _unforeseen(exc)
             listing.error = listing.error or f"{where}: {reason}"
             complete = False
             await self._note(source, where, "failed", reason)
@@ -483,8 +483,7 @@ class _Producer:
             await self._fetch_page(source, item, row, fetcher)
         except Exception as exc:  # not foreseen, so not ours to classify: the page fails and is retried
             log.error("fetching %s failed", item.url, exc_info=exc)
-            await self._note(source, item.url, "failed", f"internal error: {type(exc).__name__}: "
-                             f"{' '.join(str(exc).split())[:300]}", record=True, lastmod=item.lastmod)
+            await self._note(source, item.url, "failed", _unforeseen(exc), record=True, lastmod=item.lastmod)
 
     async def _fetch_page(self, source: SourceConfig, item: Item, row: Any, fetcher: Fetcher) -> None:
         previous_hash = row["content_hash"] if row and row["status"] == "indexed" else ""
@@ -510,3 +509,8 @@ class _Producer:
             await self._note(source, item.url, "failed", str(exc), record=True, lastmod=item.lastmod)
             return
         await self._put(_Fetched(page, item.lastmod, previous_hash))
+
+
+def _unforeseen(exc: Exception) -> str:
+    """The one-line reason for an error no handler names."""
+    return f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}"

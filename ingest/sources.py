@@ -9,6 +9,9 @@ XML is parsed without entity expansion, network access or huge-tree mode, so a h
 read local files, call out, or blow up memory; a parser raises `ValueError` saying what is wrong. Every
 document a source fetches is held to the source's hosts (its own URL's host included), and a sitemap to
 the protocol's 50 MB, gzip included.
+
+Over 400 lines because the four kinds of source share `Item`, `Listing` and the way a document failure
+is reported; split by kind, each would import the others' pieces.
 """
 
 from __future__ import annotations

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import random
 import zlib
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+import test_fetch_http as fetch_http
 from siteserver import Reply, Site
+from test_fetch_http import site  # noqa: F401 (a fixture)
 
 from wiredesk.core.config import FetchConfig
 from wiredesk.core.errors import BadStatusError, FetchError, FetchTimeout, Skip
@@ -26,17 +26,8 @@ HTML = {"Content-Type": "text/html; charset=utf-8"}
 FLOOD = 600_000_000
 
 
-@pytest.fixture
-def site() -> Iterator[Site]:
-    with Site() as running:
-        yield running
-
-
 def get(url: str, config: FetchConfig = FAST, **kwargs: object) -> Response:
-    async def main() -> Response:
-        async with Fetcher(config, backoff=0.02, rng=random.Random(1)) as fetcher:
-            return await fetcher.get(url, **kwargs)  # type: ignore[arg-type]
-    return asyncio.run(main())
+    return fetch_http.get(url, config, **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from opssite import call, environment
+from opssite import call, environment, publish, start, write_config
 from siteserver import Reply, Site
 from test_fetch_harvest import HTML, NOW, article, make_config, rss, run, summary
 
@@ -282,3 +284,22 @@ def test_extract_on_a_fifo_answers_at_once(tmp_path: Path, wiredesk_bin: str) ->
                             env=environment(), stdin=subprocess.DEVNULL, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["error"] == f"{pipe}: not a regular file (a FIFO)"
+
+
+def test_watch_mode_outlives_a_hostile_source(site: Site, tmp_path: Path, wiredesk_bin: str) -> None:
+    site.route("/r/js", Reply(302, headers={"Location": "javascript:alert(1)"}))
+    links = publish(site, range(2))
+    site.route("/bad/feed.xml", Reply(200, rss([(site.url("/r/js"), "js"), ("http://127.0.0.1:99999/x", "port")]), FEED))
+    config = write_config(tmp_path, ("wire", site.url("/wire/feed.xml")), ("bad", site.url("/bad/feed.xml")))
+    watcher = start(wiredesk_bin, config, "ingest", "--watch", "--json")
+    try:
+        report = json.loads(watcher.stdout.readline())  # the first round
+        assert report["sources"]["wire"]["new"] == len(links)
+        assert sorted(e["reason"] for e in report["sources"]["bad"]["errors"]) == [
+            "malformed URL (Port out of range 0-65535)", "redirected out of scope: not an http(s) URL (javascript)"]
+        time.sleep(0.5)
+        assert watcher.poll() is None, "watch mode keeps running after a round with hostile pages"
+    finally:
+        watcher.send_signal(signal.SIGTERM)
+        watcher.wait(timeout=10)
+    assert watcher.returncode == 0
