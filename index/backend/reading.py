@@ -4,8 +4,8 @@ lengths, columns, the deleted-document mask), handed out as plain values.
 Whoosh's matchers walk postings one document at a time in Python. Search instead reads a term's whole
 posting list as two arrays (document numbers, term frequencies) and scores every matching document at once;
 phrases read the positions the same way, as flat arrays, and match adjacency with array set operations.
-This leans on the on-disk layout of Whoosh 2.7's W3 codec (pickled blocks of delta-coded ids), which is why
-the project pins whoosh-reloaded to one version; anything else falls back to the public matcher interface.
+Terms and posting lists are read from the segment's mapped files (`terms`), which leans on the on-disk
+layout of Whoosh 2.7's W3 codec (FORMAT.md): that is why the backend refuses any other Whoosh.
 Arrays that never change for a segment (lengths, columns) are cached on the `Segment`, which lives as long as
 the snapshot it came from. No Whoosh object leaves this module: a `Snapshot` and its `Segment`s answer with
 arrays, strings, numbers and stored records (dicts of strings).
@@ -15,18 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.matching import ListMatcher
-from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from ..clusters import WIDTH
 from ..schema import MISSING
 from .persisted import PackedValues
+from .terms import PostingsFile, TermTable
 
 __all__ = ["Segment", "Snapshot", "SIGNATURE_CHUNK"]
 
@@ -46,6 +47,9 @@ class Segment:
         self._reader = reader
         self.offset = offset
         self.size = reader.doc_count_all()
+        folder, segment = Path(reader._storage.folder), reader._segment
+        self._terms = TermTable(folder / segment.make_filename(W3Codec.TERMS_EXT))
+        self._postings = PostingsFile(folder / segment.make_filename(W3Codec.POSTS_EXT))
         self._lengths: dict[str, np.ndarray] = {}
         self._numbers: dict[str, np.ndarray] = {}
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
@@ -59,40 +63,30 @@ class Segment:
         return mask
 
     def has_term(self, field: str, text: str) -> bool:
-        return (field, text) in self._reader
+        return self._terms.info(field, text) is not None
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        """Documents of this segment holding a term, deleted ones included."""
+        info = self._terms.info(field, text)
+        return info.frequency if info is not None else 0
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of a term in this segment, deleted documents included."""
-        try:
-            matcher = self._reader._terms.matcher(field, text.encode("utf-8"), self._reader.schema[field].format)
-        except (TermNotFound, KeyError):
+        info = self._terms.info(field, text)
+        if info is None:
             return _EMPTY
-        if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-            ids, weights, _values = _read_blocks(matcher, values=False)
-            return ids, weights
-        if isinstance(matcher, ListMatcher):
-            return np.asarray(matcher._ids, dtype=np.int64), np.asarray(matcher._weights, dtype=np.float32)
-        found = list(matcher.items_as("weight"))
-        return (np.array([d for d, _ in found], dtype=np.int64), np.array([w for _, w in found], dtype=np.float32))
+        ids, weights, _values = self._postings.read(info, values=False)
+        return ids, weights
 
     def positions(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(document numbers, weights, each posting's number of positions, every position in posting order)
-        of a term of a positions field (`analysis.PositionsFormat`), deleted documents included: a phrase
+        of a term of a positions field (`persisted.PositionsFormat`), deleted documents included: a phrase
         is matched and scored from one reading of each word's list."""
-        try:
-            matcher = self._reader._terms.matcher(field, text.encode("utf-8"), self._reader.schema[field].format)
-        except (TermNotFound, KeyError):
+        info = self._terms.info(field, text)
+        if info is None:
             return _NO_POSITIONS
-        if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-            ids, weights, values = _read_blocks(matcher, values=True)
-            return (ids, weights, *_flat_positions(values))
-        if isinstance(matcher, ListMatcher) and matcher._values is not None:
-            return (np.asarray(matcher._ids, dtype=np.int64), np.asarray(matcher._weights, dtype=np.float32),
-                    *_flat_positions([matcher._values]))
-        found = list(matcher.items_as("positions"))
-        return (np.array([d for d, _ in found], dtype=np.int64), self.postings(field, text)[1],
-                np.array([len(p) for _, p in found], dtype=np.int64),
-                np.array([q for _, p in found for q in p], dtype=np.int64))
+        ids, weights, values = self._postings.read(info, values=True)
+        return (ids, weights, *_flat_positions(values))
 
     def lengths(self, field: str) -> np.ndarray:
         """Every document's length (in terms) of a text field, as scored."""
@@ -125,21 +119,6 @@ class Segment:
             else:
                 self._codes[field] = (np.zeros(self.size, dtype=np.uint32), [""])
         return self._codes[field]
-
-
-def _read_blocks(matcher: W3LeafMatcher, *, values: bool) -> tuple[np.ndarray, np.ndarray, list[Sequence[bytes]]]:
-    """A W3 posting list read block by block: (document numbers, weights, each block's values if asked)."""
-    ids, weights, found = [], [], []
-    while not matcher._atend:
-        matcher._read_data()
-        ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))  # ids are delta-coded per block
-        matcher._read_weights()
-        weights.append(np.asarray(matcher._weights, dtype=np.float32))
-        if values:
-            matcher._read_values()
-            found.append(matcher._values)
-        matcher._next_block()
-    return np.concatenate(ids), np.concatenate(weights), found
 
 
 def _flat_positions(blocks: Sequence[Sequence[bytes]]) -> tuple[np.ndarray, np.ndarray]:
@@ -222,10 +201,10 @@ class Snapshot:
 
     def doc_frequency(self, field: str, text: str) -> int:
         """Documents holding a term (deleted ones too, until a merge drops them)."""
-        return self._reader.doc_frequency(field, text)
+        return sum(seg.doc_frequency(field, text) for seg in self.segments)
 
     def has_term(self, field: str, text: str) -> bool:
-        return (field, text) in self._reader
+        return any(seg.has_term(field, text) for seg in self.segments)
 
     def expand_prefix(self, field: str, prefix: str) -> Iterator[str]:
         """The terms of a field that begin with `prefix`, ascending."""
