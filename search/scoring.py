@@ -243,7 +243,7 @@ def phrase_docs(read: dict[str, tuple[np.ndarray, ...]], words: tuple[str, ...])
         ids, _, counts, positions = read[word]
         keys = _start_keys(ids, counts, positions, docs, k)
         starts = keys if starts is None else _intersect(starts, keys)
-        docs = np.unique(starts >> 32)
+        docs = _distinct(starts >> 32)
     return docs
 
 
@@ -258,6 +258,13 @@ def _start_keys(ids: np.ndarray, counts: np.ndarray, positions: np.ndarray, docs
     return (doc_of[inside] << 32) | start[inside]
 
 
+def _distinct(ascending: np.ndarray) -> np.ndarray:
+    # np.unique for an ascending array, without its sort
+    if not len(ascending):
+        return ascending
+    return ascending[np.concatenate(([True], ascending[1:] != ascending[:-1]))]
+
+
 def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     # np.intersect1d for ascending, duplicate-free arrays, without its sorts
     return a[_member(a, b)]
@@ -267,7 +274,7 @@ def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     # np.isin for an ascending, duplicate-free set: one binary search per value
     if not len(sorted_set):
         return np.zeros(len(values), dtype=bool)
-    at = np.searchsorted(sorted_set, values).clip(max=len(sorted_set) - 1)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)  # not .clip: a Python wrapper
     return sorted_set[at] == values
 
 
