@@ -18,7 +18,7 @@ import numpy as np
 from wiredesk.core.release import Release
 
 from . import clusters
-from .backend import Commit
+from .backend.writing import Commit
 from .merging import to_fold
 from .schema import document_fields, stored_release
 from .tokens import Analysed, Analyser, analyse

@@ -52,3 +52,13 @@ def test_another_whoosh_release_is_refused_with_one_line(tmp_path):
     assert child.returncode == 1
     assert child.stderr == ("Error: wiredesk needs whoosh-reloaded 2.7.5, but Whoosh 2.7.4 is installed: "
                             "pip install 'whoosh-reloaded==2.7.5'\n")
+
+
+def test_searching_loads_no_writing_machinery():
+    """A `wiredesk search` pays for reading only: Whoosh's writer, the analysis workers and their process
+    pools are imported on the first write."""
+    writing = ("whoosh.writing", "multiprocessing", "concurrent.futures.process", "wiredesk.index.tokens",
+               "wiredesk.index.backend.writing")
+    code = f"import sys, wiredesk.search; print(sorted(m for m in {writing!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

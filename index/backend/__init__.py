@@ -4,7 +4,7 @@ wiredesk writes and reads Whoosh's W3 segments itself (`bulk`, `postings`, `read
 byte layout and the private names of one Whoosh release. So this package refuses to load under any other:
 the check below runs before the first Whoosh module is imported. What the rest of wiredesk sees is plain
 values: `Storage` (open, snapshot, commit), a `Snapshot` of `Segment`s answering with arrays, strings,
-numbers and stored records, and a `Commit` taking documents. The on-disk format is in ../FORMAT.md; the
+numbers and stored records, and a `writing.Commit` taking documents (imported on first write). The on-disk format is in ../FORMAT.md; the
 classes an index pickles are in `persisted`, whose names never move.
 """
 
@@ -14,8 +14,8 @@ import whoosh
 
 from wiredesk.core.errors import StorageError
 
-__all__ = ["WHOOSH_VERSION", "Storage", "Snapshot", "Segment", "Commit", "SIGNATURE_CHUNK", "create", "open_folder",
-           "empty", "whoosh_schema"]
+__all__ = ["WHOOSH_VERSION", "Storage", "Snapshot", "Segment", "SIGNATURE_CHUNK", "create", "open_folder", "empty",
+           "whoosh_schema"]
 
 WHOOSH_VERSION = (2, 7, 5)  # whoosh-reloaded, the release whose W3 layout and internals this package uses
 
@@ -30,4 +30,3 @@ load()
 
 from .reading import SIGNATURE_CHUNK, Segment, Snapshot  # noqa: E402
 from .storage import Storage, create, empty, open_folder, whoosh_schema  # noqa: E402
-from .writing import Commit  # noqa: E402

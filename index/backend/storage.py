@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh import fields
 from whoosh import index as whoosh_index
@@ -19,7 +20,9 @@ from ..schema import FieldSpec
 from ..schema import fields as declared_fields
 from .persisted import DictColumn, ExactField, NumberColumn, PositionsFormat, SignatureColumn, TextAnalyzer
 from .reading import Snapshot
-from .writing import Commit
+
+if TYPE_CHECKING:
+    from .writing import Commit
 
 __all__ = ["Storage", "create", "open_folder", "empty", "whoosh_schema"]
 
@@ -57,7 +60,10 @@ class Storage:
         return Snapshot(self._ix.searcher())
 
     def commit(self) -> Commit:
-        """A new commit over the latest state (the caller holds the write lock)."""
+        """A new commit over the latest state (the caller holds the write lock). The writing side is imported
+        here, on first use, so that a search does not pay for it."""
+        from .writing import Commit
+
         return Commit(self._ix)
 
 
