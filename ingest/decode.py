@@ -2,8 +2,11 @@
 
 Order: a byte-order mark; then bytes that are valid UTF-8 are read as UTF-8 whatever the page declares
 (many pages say windows-1252 or ISO-8859-1 but are UTF-8, and text in a legacy charset almost never forms
-valid multi-byte UTF-8 by chance); then the HTTP header's charset, the `<meta>` or XML declaration, and a
-statistical detector when none of those decodes cleanly. Binary bodies are refused with `Skip`.
+valid multi-byte UTF-8 by chance); then a page that is UTF-8 but for Windows-1252 characters pasted into it
+(curly quotes and dashes from a word processor) is repaired with BeautifulSoup's `UnicodeDammit.detwingle`,
+where decoding it whole as either charset garbles one part; then the HTTP header's charset, the `<meta>` or
+XML declaration, and a statistical detector when none of those decodes cleanly. Binary bodies are refused
+with `Skip`.
 """
 
 from __future__ import annotations
@@ -109,6 +112,25 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     return text
 
 
+# Charsets a page declares when its author's editor wrote Windows-1252 (the only kind `detwingle` repairs).
+_WESTERN = ("cp1252", "iso8859-1", "iso8859-15")
+
+
+def _utf8_with_windows_1252(body: bytes) -> str | None:
+    """The text of a UTF-8 page with Windows-1252 bytes pasted in; None unless it holds multi-byte UTF-8
+    characters and is valid UTF-8 once those bytes are converted (a page in Windows-1252 alone is not:
+    its accented letters are not followed by the bytes UTF-8 would need)."""
+    text = body.decode("utf-8", errors="replace")
+    if len(text) - len(text.encode("ascii", "ignore")) == text.count("\ufffd"):
+        return None  # not one valid multi-byte character: a legacy charset, for the declaration or the detector
+    from bs4 import UnicodeDammit  # only for the few pages that get here
+
+    try:
+        return UnicodeDammit.detwingle(body).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def _decode(body: bytes, content_type: str) -> str:
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if body.startswith(bom):
@@ -118,6 +140,9 @@ def _decode(body: bytes, content_type: str) -> str:
     except UnicodeDecodeError:
         pass
     declared = declared_charset(body, content_type)
+    mixed = _utf8_with_windows_1252(body) if declared in (None, "utf-8", *_WESTERN) else None
+    if mixed is not None:
+        return mixed
     if declared and declared != "utf-8":
         try:
             return body.decode(declared)

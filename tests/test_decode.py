@@ -36,3 +36,14 @@ def test_bom_wins_and_legacy_cjk_declared_in_meta():
 def test_binary_bodies_are_skipped(body, content_type):
     with pytest.raises(Skip, match="binary body"):
         decode_html(body, content_type)
+
+
+def test_utf8_page_with_windows_1252_quotes_pasted_in_keeps_both():
+    body = ('<meta charset="utf-8"><p>Café owners in München said ' .encode("utf-8")
+            + b"\x93we will stay open\x94 \x96 for now.</p>")
+    assert "Café owners in München said “we will stay open” – for now." in decode_html(body)
+
+
+def test_windows_1252_page_is_not_taken_for_mixed_utf8():
+    body = '<meta charset="windows-1252"><p>Café, crème brûlée — “déjà vu”</p>'.encode("cp1252")
+    assert "Café, crème brûlée — “déjà vu”" in decode_html(body)
