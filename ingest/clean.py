@@ -1,10 +1,10 @@
 """HTML to headline and article paragraphs, without the page's chrome.
 
 The generic part is trafilatura's (it scores better on news pages than anything we would hand-write); this
-module adds what it misses: per-source CSS rules, article bodies split into sibling chunks, lists of
-related links, the headline repeated at the top, and trailing wire and site boilerplate (copyright lines,
-"View source version", PIB's `*****` and release ids), while a press release's About and contact sections
-stay. Scripts are never run: the page is only parsed.
+module adds what it misses: per-source CSS rules (matched in `rules`), article bodies split into sibling
+chunks, lists of related links, the headline repeated at the top, and trailing wire and site boilerplate
+(copyright lines, "View source version", PIB's `*****` and release ids), while a press release's About and
+contact sections stay. Scripts are never run: the page is only parsed.
 
 A little over 400 lines: what is cut before the generic extractor runs (furniture, link boxes) and what is
 trimmed from its output share thresholds, and reading them side by side is what keeps the two in step.
@@ -21,15 +21,13 @@ import pycountry
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
-from lxml.cssselect import CSSSelector, SelectorError
 
 from wiredesk.core.config import ExtractRules
 
 from .dateline import parse_dateline
+from .rules import has_rules, mark_rules, marked
 
 __all__ = ["CleanPage", "clean", "clean_tree", "body_text", "block_paragraphs", "parse_html", "fold", "trim", "unescape_entities"]
-
-_NO_RULES = ExtractRules()
 
 # Block elements of a page: each one found under a CSS-rule body becomes a paragraph.
 _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr", "dd", "dt")
@@ -123,13 +121,6 @@ def parse_html(html: str) -> lxml_html.HtmlElement | None:
         return None
 
 
-def _select(tree: lxml_html.HtmlElement, selector: str) -> list[lxml_html.HtmlElement]:
-    try:
-        return CSSSelector(selector)(tree)
-    except (SelectorError, etree.XPathError):
-        return []
-
-
 def _drop(element: lxml_html.HtmlElement) -> None:
     parent = element.getparent()
     if parent is not None:
@@ -149,16 +140,15 @@ def _meta(tree: lxml_html.HtmlElement, *names: str) -> str:
 _SITE_SUFFIX = re.compile(r"\s+[|\-–—:·»]\s+[^|\-–—:·»]{2,40}$")
 
 
-def _headline(tree: lxml_html.HtmlElement, rules: ExtractRules) -> str:
-    return unescape_entities(_find_headline(tree, rules))
+def _headline(tree: lxml_html.HtmlElement) -> str:
+    return unescape_entities(_find_headline(tree))
 
 
-def _find_headline(tree: lxml_html.HtmlElement, rules: ExtractRules) -> str:
-    if rules.title:
-        for node in _select(tree, rules.title):
-            text = _squash(node.text_content())
-            if text:
-                return text
+def _find_headline(tree: lxml_html.HtmlElement) -> str:
+    for node in marked(tree, "title"):
+        text = _squash(node.text_content())
+        if text:
+            return text
     social = _meta(tree, "og:title", "twitter:title")
     titles = tree.xpath("//title")
     page_title = _squash(titles[0].text_content()) if titles else ""
@@ -278,8 +268,11 @@ def block_paragraphs(container: lxml_html.HtmlElement) -> list[str]:
     return [t for t in texts if t]
 
 
-def _rule_paragraphs(tree: lxml_html.HtmlElement, selector: str) -> list[str]:
-    return [text for container in _select(tree, selector) for text in block_paragraphs(container)]
+def _rule_paragraphs(tree: lxml_html.HtmlElement) -> list[str]:
+    # a container inside another one matched is read with it
+    containers = marked(tree, "body")
+    inside = {id(e) for c in containers for e in c.iterdescendants()}
+    return [text for container in containers if id(container) not in inside for text in block_paragraphs(container)]
 
 
 def _link_share(element: etree._Element) -> float:
@@ -377,22 +370,24 @@ def _recover_dateline(paragraphs: list[str], page: list[tuple[str, str]]) -> lis
 
 
 def clean(html: str, *, url: str = "", rules: ExtractRules | None = None) -> CleanPage:
-    """The headline and article paragraphs of an HTML page; empty when the page has no article text."""
+    """The headline and article paragraphs of an HTML page; empty when the page has no article text.
+    `rules`: a source's CSS selectors, which win over generic extraction where they match."""
     tree = parse_html(html)
+    if tree is not None and rules is not None and has_rules(rules):
+        tree = mark_rules(tree, html, rules, parse=parse_html)
     if tree is None:
         return CleanPage(title="", paragraphs=())
-    return clean_tree(tree, url=url, rules=rules)
+    return clean_tree(tree, url=url)
 
 
-def clean_tree(tree: lxml_html.HtmlElement, *, url: str = "", rules: ExtractRules | None = None) -> CleanPage:
-    """`clean` on a parsed page. The tree is consumed (chrome is cut from it): read anything else first."""
-    rules = rules or _NO_RULES
-    headline = _headline(tree, rules)
+def clean_tree(tree: lxml_html.HtmlElement, *, url: str = "") -> CleanPage:
+    """`clean` on a parsed page (with `rules.mark_rules` applied where the source has rules). The tree is consumed
+    (chrome is cut from it): give a copy to keep it."""
+    headline = _headline(tree)
     description = _meta(tree, "og:description", "description", "twitter:description")
-    for selector in rules.remove:
-        for element in _select(tree, selector):
-            _drop(element)
-    paragraphs = _rule_paragraphs(tree, rules.body) if rules.body else []
+    for element in marked(tree, "remove"):
+        _drop(element)
+    paragraphs = _rule_paragraphs(tree)
     generic = not paragraphs
     if generic:
         _drop_chrome(tree)

@@ -77,11 +77,8 @@ def parse_date(text: str, *, zone: tzinfo = timezone.utc) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None:
-        try:
-            moment = date_parser.parse(text, default=datetime(1, 1, 1), tzinfos=_ZONE_NAMES)
-        except (ValueError, OverflowError, date_parser.ParserError):
-            return None
-        if moment.year == 1:
+        moment = _free_text_date(text)
+        if moment is None or moment.year == 1:
             return None
     if not 1900 <= moment.year <= 2200:
         return None
@@ -91,6 +88,19 @@ def parse_date(text: str, *, zone: tzinfo = timezone.utc) -> datetime | None:
         return moment.astimezone(timezone.utc)
     except (OverflowError, ValueError):
         return None
+
+
+def _free_text_date(text: str) -> datetime | None:
+    """A date in free text; words around it (`Published 2025-04-16 08:10`) are passed over, numbers never."""
+    try:
+        return date_parser.parse(text, default=datetime(1, 1, 1), tzinfos=_ZONE_NAMES)
+    except (ValueError, OverflowError, date_parser.ParserError):
+        pass
+    try:
+        moment, skipped = date_parser.parse(text, default=datetime(1, 1, 1), tzinfos=_ZONE_NAMES, fuzzy_with_tokens=True)
+    except (ValueError, OverflowError, date_parser.ParserError):
+        return None
+    return None if any(ch.isdigit() for token in skipped for ch in token) else moment
 
 
 def is_date_only(text: str) -> bool:

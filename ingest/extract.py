@@ -38,6 +38,7 @@ from .metadata import PageMeta, read_metadata
 from .newsml import NewsItem, is_xml, read_news_item
 from .page import RawPage
 from .pipeline import run_steps
+from .rules import has_rules, mark_rules
 
 __all__ = ["Draft", "STEPS", "extract"]
 
@@ -79,7 +80,8 @@ def extract(page: RawPage, *, source: SourceConfig | None = None) -> Release:
 # the steps, in order -------------------------------------------------------------------------------------
 
 def decode(draft: Draft) -> Draft:
-    """Bytes to text, then to a document: an XML news item (NewsML, NITF) or an HTML tree."""
+    """Bytes to text, then to a document: an XML news item (NewsML, NITF) or an HTML tree, with the
+    elements the source's CSS rules match marked."""
     page = draft.page
     text = decode_html(page.body, page.headers.get("content-type", ""))
     if is_xml(text):
@@ -87,6 +89,9 @@ def decode(draft: Draft) -> Draft:
         if item is not None:
             return replace(draft, text=text, item=item)
     tree = parse_html(text)
+    rules = draft.source.extract if draft.source else None
+    if tree is not None and rules is not None and has_rules(rules):
+        tree = mark_rules(tree, text, rules, parse=parse_html)
     if tree is None:
         raise Skip("empty page")
     return replace(draft, text=text, tree=tree)
@@ -99,8 +104,7 @@ def clean(draft: Draft) -> Draft:
     else:
         assert draft.tree is not None  # decode gives an item or a tree
         page = draft.page
-        cleaned = clean_tree(copy(draft.tree), url=page.final_url or page.url,
-                             rules=draft.source.extract if draft.source else None)
+        cleaned = clean_tree(copy(draft.tree), url=page.final_url or page.url)
     return replace(draft, cleaned=cleaned).filled(body=cleaned.body, title=cleaned.title)
 
 

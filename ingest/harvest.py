@@ -134,6 +134,7 @@ class Harvest:
     def __init__(self, config: Config, sources: Sequence[SourceConfig], *, now: datetime | None = None,
                  progress: Callable[[str, Outcome], None] | None = None, workers: int | None = None,
                  backoff: float = 0.5, stop: Callable[[], bool] | None = None) -> None:
+        config.check_selectors(source.name for source in sources)
         self.config = config
         self.sources = tuple(sources)
         self.now = now or datetime.now(timezone.utc)

@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 
 from .dateline import parse_posted_line
 from .dates import visible_date
+from .rules import marked
 
 __all__ = ["PageMeta", "read_metadata"]
 
@@ -121,7 +122,9 @@ def _meta_values(tree: lxml_html.HtmlElement, names: tuple[str, ...]) -> list[st
 def read_metadata(tree: lxml_html.HtmlElement, *, url: str = "") -> PageMeta:
     """The page's own statements about itself, each list in order of trust."""
     articles = _json_ld(tree)
-    published = [str(o[k]) for o in articles for k in ("datePublished", "dateCreated") if isinstance(o.get(k), (str, int))]
+    # a source's `date` rule first: whoever configured it knows the page
+    published = [value for node in marked(tree, "date") if (value := _node_date(node))]
+    published += [str(o[k]) for o in articles for k in ("datePublished", "dateCreated") if isinstance(o.get(k), (str, int))]
     updated = [str(o["dateModified"]) for o in articles if isinstance(o.get("dateModified"), (str, int))]
     published += _meta_values(tree, _PUBLISHED_META)
     updated += _meta_values(tree, _UPDATED_META)
@@ -167,6 +170,11 @@ def read_metadata(tree: lxml_html.HtmlElement, *, url: str = "") -> PageMeta:
         headline=headline.strip(), description=description, article_body=body, is_article=is_article,
         bylines=bylines, posted=_posted_text(tree), stamp=stamp, stamp_line=stamp_line,
     )
+
+
+def _node_date(node: lxml_html.HtmlElement) -> str:
+    """The date an element states: its `datetime` or `content` attribute, else its text."""
+    return (node.get("datetime") or node.get("content") or " ".join(node.text_content().split())).strip()
 
 
 def _posted_text(tree: lxml_html.HtmlElement) -> str:

@@ -21,7 +21,13 @@ def replay(config: Config) -> Iterator[Release]:
     """Every archived page (latest per URL) extracted again, then every archived import record; offline.
 
     A page that yields no release now is passed over (logged); so is a record that no longer parses.
+    Raises ConfigError at once, before any page is read, for a CSS selector of a source that cannot be read.
     """
+    config.check_selectors()
+    return _replayed(config)
+
+
+def _replayed(config: Config) -> Iterator[Release]:
     archive = Archive(config.storage.archive)
     by_name = {s.name: s for s in config.sources}
     for page in archive.pages():

@@ -21,12 +21,12 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 
 import feedparser
 from lxml import etree
-from lxml.cssselect import CSSSelector, SelectorError
 
 from wiredesk.core.config import SourceConfig
 from wiredesk.core.errors import FetchError, Skip
@@ -38,6 +38,10 @@ from .decode import decode_html
 from .fetch import Fetcher, Response
 from .inflate import OverLimit, inflate
 from .localfiles import folder_problem, path_url, read_local
+from .rules import select, soup
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 __all__ = [
     "Item", "Sitemap", "Listing", "parse_feed", "parse_sitemap", "parse_listing", "file_items", "list_items",
@@ -214,27 +218,22 @@ def _w3c_date(text: str) -> datetime | None:
 # listing pages ------------------------------------------------------------------------------------------
 
 def parse_listing(html: str, *, base_url: str, links: str, next: str = "") -> tuple[list[Item], str]:
-    """Article links (`links` selector) and the next page's URL (`next` selector, "" when none).
+    """Article links (`links` selector) and the next page's URL (`next` selector, "" when none), the
+    selectors matched with BeautifulSoup's `select`.
 
     A selector may match the `<a>` itself or an element holding one. Raises ValueError for a bad selector.
     """
-    tree = parse_html(html)
-    if tree is None:
-        return [], ""
-    items = [Item(url=href) for href in _hrefs(tree, links, base_url)]
-    following = _hrefs(tree, next, base_url) if next else []
+    page = soup(html)
+    items = [Item(url=href) for href in _hrefs(page, links, base_url)]
+    following = _hrefs(page, next, base_url) if next else []
     return items, following[0] if following else ""
 
 
-def _hrefs(tree: etree._Element, selector: str, base_url: str) -> list[str]:
-    try:
-        matched = CSSSelector(selector)(tree)
-    except (SelectorError, etree.XPathError) as exc:
-        raise ValueError(f"bad CSS selector {selector!r}: {exc}") from exc
+def _hrefs(page: BeautifulSoup, selector: str, base_url: str) -> list[str]:
     found: list[str] = []
-    for element in matched:
-        anchor = element if element.get("href") is not None else next(iter(element.iterfind(".//a[@href]")), None)
-        href = (anchor.get("href") or "").strip() if anchor is not None else ""
+    for element in select(page, selector):
+        anchor = element if element.get("href") is not None else element.find("a", href=True)
+        href = str(anchor.get("href") or "").strip() if anchor is not None else ""
         if href and not href.startswith(("#", "javascript:", "mailto:")):
             found.append(urljoin(base_url, href).split("#", 1)[0])
     return found

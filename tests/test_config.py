@@ -25,6 +25,12 @@ BAD = {
                      "bad.toml:5: sources.a.every: expected a duration"),
     "bool for number": ('[fetch]\nconcurrency = true\n', "fetch.concurrency: expected a whole number, got True"),
     "listing without links": ('[[sources]]\nname = "l"\nkind = "listing"\nurl = "http://h/"\n', "sources.l.links: a listing source needs"),
+    "bad css selector": ('[storage]\nhome = "d"\n[[sources]]\nname = "a"\nkind = "feed"\nurl = "http://127.0.0.1:9/f"\n'
+                         '[[sources]]\nname = "b"\nkind = "feed"\nurl = "http://127.0.0.1:9/g"\nagency = "AP"\n\n'
+                         '[sources.extract]\ntitle = "h1"\nbody = "div..story"\n',
+                         "bad.toml:15: sources.b.extract.body: invalid CSS selector 'div..story': Malformed class selector at position 3"),
+    "bad links selector": ('[[sources]]\nname = "l"\nkind = "listing"\nurl = "http://127.0.0.1:9/"\nlinks = "a["\n',
+                           "bad.toml:5: sources.l.links: invalid CSS selector 'a[': Malformed attribute selector at position 1"),
     "ftp url": ('[[sources]]\nname = "f"\nkind = "feed"\nurl = "ftp://h/f.xml"\n', "sources.f.url: must be an http(s) URL"),
     # values that used to hang a run or end it with an internal error
     "infinite delay": ('[fetch]\ndelay = inf\n', "bad.toml:2: fetch.delay: must be a finite number, got inf"),

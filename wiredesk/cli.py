@@ -190,6 +190,8 @@ def extract(state: State, files: tuple[str, ...], url: str | None, source_name: 
     from .extract_files import extract_files
 
     source = state.config.source(source_name) if source_name else None
+    if source_name:
+        state.config.check_selectors([source_name])
     for row in extract_files([Path(f) for f in files], url=url, source=source):
         emit_json(row)
 

@@ -3,6 +3,9 @@
 Look-up order: `--config FILE`, then the `WIREDESK_CONFIG` variable, then `./config.toml`.
 Relative paths in the file are relative to the file's own folder. Every default lives here, as the
 dataclasses' field defaults; each stage receives only its part (`FetchConfig`, a `SourceConfig`).
+
+CSS selectors are checked by `Config.check_selectors`, which the commands that list or extract call right
+after loading: compiling them costs a tenth of a second, which a search should not pay.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
@@ -127,6 +130,25 @@ class Config:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     sources: tuple[SourceConfig, ...] = ()
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    # every CSS selector of the sources: (source name, key as the file writes it, selector, line or None)
+    selectors: tuple[tuple[str, str, str, int | None], ...] = ()
+
+    def check_selectors(self, names: Iterable[str] | None = None) -> None:
+        """Raise ConfigError (file, line, key) for the first CSS selector, of the sources named (default:
+        all), that BeautifulSoup's `select` cannot read."""
+        wanted = None if names is None else set(names)
+        checked = [site for site in self.selectors if wanted is None or site[0] in wanted]
+        if not checked:
+            return
+        import soupsieve  # only here: it takes a tenth of a second to import and to compile a first selector
+
+        for _, key, selector, line in checked:
+            try:
+                soupsieve.compile(selector)
+            except soupsieve.SelectorSyntaxError as exc:
+                reason = str(exc).splitlines()[0]
+                raise ConfigError(f"invalid CSS selector {selector!r}: {reason}", path=str(self.path), key=key,
+                                  line=line) from None
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -277,12 +299,26 @@ def parse_config(text: str, *, path: Path) -> Config:
     if not isinstance(sources_raw, list):
         raise reader.fail("must be an array of tables, written [[sources]]", "sources", table="sources")
     sources: list[SourceConfig] = []
+    selectors: list[tuple[str, str, str, int | None]] = []
     for index, raw in enumerate(sources_raw):
         sources.append(_source(reader, raw, index, base))
+        selectors += _selectors(reader, sources[-1], index)
         names = [s.name for s in sources]
         if names.count(sources[-1].name) > 1:
             raise reader.fail(f"duplicate source name {sources[-1].name!r}", f"sources[{index}].name", table="sources", index=index)
-    return Config(path=path, storage=storage_config, fetch=fetch, sources=tuple(sources), alerts=alerts)
+    return Config(path=path, storage=storage_config, fetch=fetch, sources=tuple(sources), alerts=alerts,
+                  selectors=tuple(selectors))
+
+
+def _selectors(reader: _Reader, source: SourceConfig, index: int) -> list[tuple[str, str, str, int | None]]:
+    """A source's CSS selectors with the key and line each is written at."""
+    rules = source.extract
+    named = [("links", source.links), ("next", source.next), ("extract.title", rules.title),
+             ("extract.body", rules.body), ("extract.date", rules.date)]
+    named += [("extract.remove", selector) for selector in rules.remove]
+    return [(source.name, f"sources.{source.name}.{key}", selector,
+             reader.line_of("sources", index, key.rsplit(".", 1)[-1]))
+            for key, selector in named if selector]
 
 
 def _fetch_value_problem(name: str, value: Any, *, count: bool) -> str:
@@ -376,13 +412,13 @@ def _source(reader: _Reader, raw: Any, index: int, base: Path) -> SourceConfig:
     rules: dict[str, Any] = {}
     for key, value in extract_raw.items():
         if key not in _fields_of(ExtractRules):
-            raise reader.fail("unknown key (known: body, date, remove, title)", f"{where}.extract.{key}", table="sources.extract", index=index)
+            raise reader.fail("unknown key (known: body, date, remove, title)", f"{where}.extract.{key}", table="sources", index=index)
         if key == "remove":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise reader.fail("must be a list of CSS selectors", f"{where}.extract.remove", table="sources.extract", index=index)
+                raise reader.fail("must be a list of CSS selectors", f"{where}.extract.remove", table="sources", index=index)
             value = tuple(value)
         elif not isinstance(value, str):
-            raise reader.fail(f"expected a CSS selector string, got {value!r}", f"{where}.extract.{key}", table="sources.extract", index=index)
+            raise reader.fail(f"expected a CSS selector string, got {value!r}", f"{where}.extract.{key}", table="sources", index=index)
         rules[key] = value
     return SourceConfig(
         name=name,
