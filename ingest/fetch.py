@@ -114,7 +114,7 @@ class Fetcher:
         current, seen = url, {url}
         conditional = any(name.lower() in _CONDITIONAL for name in (headers or {}))
         for _ in range(self.config.max_redirects + 1):
-            problem = scope_problem(current, allowed_hosts)
+            problem = scope_problem(current, allowed_hosts) or _client_problem(current)
             if problem:
                 raise Skip(problem if current == url else f"redirected out of scope: {problem}")
             if self.config.respect_robots:
@@ -280,6 +280,15 @@ async def _set_location_aside(response: httpx.Response) -> None:
 
 def _host(url: str) -> str:
     return urlsplit(url).netloc.lower()
+
+
+def _client_problem(url: str) -> str:
+    """What httpx refuses in a URL that passed our own checks (a host that is not valid IDNA), "" if none."""
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        return f"malformed URL ({exc})"
+    return ""
 
 
 def _redirect_target(current: str, location: str) -> str:

@@ -60,6 +60,11 @@ def test_urls_that_cannot_be_fetched_are_skipped_with_a_reason(url: str) -> None
     assert caught.value.reason == url_problem(url) != ""
 
 
+def test_a_host_name_that_is_not_valid_idna_is_skipped() -> None:
+    with pytest.raises(Skip, match=r"^malformed URL \(Invalid IDNA hostname: '\u2488.example'\)$"):
+        get("http://\u2488.example/a")
+
+
 def test_the_port_is_part_of_the_host_check(site: Site) -> None:
     with Site() as other:
         other.route("/x", Reply(200, b"<p>other service</p>", HTML))

@@ -38,6 +38,7 @@ RAW = [b"", b"garbage\r\n\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\ns
        b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
        b"HTTP/1.1 200 OK\r\nX-Bytes: \xff\xfe\x00\r\nContent-Length: 2\r\n\r\nok", b"HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n",
        b"HTTP/1.1 302 Found\r\nLocation: \xc3\xa9\xff\r\nContent-Length: 0\r\n\r\n",
+       b"HTTP/1.1 302 Found\r\nLocation: http://\xe2\x92\x88.example/\r\nContent-Length: 0\r\n\r\n",
        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00",
        b"HTTP/1.0 200 OK\r\n\r\n<p>no length, closed at the end</p>"]
 BOMB = gzip.compress(b"\0" * 5_000_000, 9)  # 5 MB inflated, past this run's max_bytes
@@ -130,7 +131,7 @@ def test_no_answer_raises_past_its_page(sites: tuple[Site, Site], pages: list[Re
     with tempfile.TemporaryDirectory() as folder:
         config = make_config(Path(folder), SourceConfig(name="hostile", kind="feed", url=hostile.url(f"{prefix}/feed.xml")),
                              SourceConfig(name="good", kind="feed", url=good.url("/good/feed.xml")),
-                             timeout=2.0, deadline=3.0, retries=0, max_bytes=200_000, max_redirects=3, respect_robots=True)
+                             timeout=10.0, deadline=20.0, retries=0, max_bytes=200_000, max_redirects=3, respect_robots=True)
         outcomes = run(config)  # finishing is the first half of the rule
         assert outcomes[good.url("/good/1.html")].status == "new"
         hostile_outcomes = {url: o for url, o in outcomes.items() if o.source == "hostile"}

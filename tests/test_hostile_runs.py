@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from opssite import call, environment, publish, start, write_config
 from siteserver import Reply, Site
-from test_fetch_harvest import HTML, NOW, article, make_config, rss, run, summary
+import test_fetch_harvest
+from test_fetch_harvest import HTML, NOW, article, rss, run, summary
 
 from wiredesk.core.config import SourceConfig
 from wiredesk.core.release import release_id
@@ -24,6 +25,11 @@ from wiredesk.core.urls import MAX_URL_LENGTH
 from wiredesk.ingest.state import open_state, url_row
 
 FEED = {"Content-Type": "application/rss+xml"}
+
+
+def make_config(tmp_path: Path, *sources: SourceConfig, **fetch: object):
+    """The harvest tests' config with timeouts a loaded machine cannot miss: no answer here is slow on purpose."""
+    return test_fetch_harvest.make_config(tmp_path, *sources, **{"timeout": 10.0, "connect_timeout": 10.0, **fetch})
 SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
 
@@ -239,9 +245,9 @@ def folder(tmp_path: Path) -> Path:
     return pages
 
 
-def files_config(tmp_path: Path, folder: Path, **fetch: object):
+def files_config(tmp_path: Path, folder: Path):
     source = SourceConfig(name="local", kind="files", path=folder, url="https://local.example/")
-    return make_config(tmp_path, source, **fetch)
+    return make_config(tmp_path, source)
 
 
 def test_a_file_name_that_is_not_utf8(tmp_path: Path, folder: Path) -> None:
