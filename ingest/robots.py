@@ -71,7 +71,7 @@ class Robots:
 
     async def rules(self, url: str, allowed_hosts: Sequence[str] = ()) -> RobotsRules:
         where = robots_url(url)
-        key = (where, tuple(allowed_hosts))
+        key = (where, tuple(sorted(set(allowed_hosts))))
         task = self._rules.get(key)
         if task is None:
             task = asyncio.ensure_future(self._fetch(where, key[1]))
