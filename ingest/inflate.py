@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-__all__ = ["Decoder", "OverLimit", "BrokenEncoding", "Unsupported", "inflate", "ACCEPT_ENCODING"]
+__all__ = ["Decoder", "OverLimit", "BrokenEncoding", "Unsupported", "inflate", "ACCEPT_ENCODING", "MAX_LAYERS"]
 
 try:  # brotli is optional; only a version whose output can be bounded is used
     import brotli as _brotli
@@ -24,6 +24,8 @@ try:  # brotli is optional; only a version whose output can be bounded is used
 except ImportError:  # pragma: no cover - depends on the installation
     _BROTLI = None
 
+# Each layer holds a decompressor (tens of KB); real servers send one layer, rarely two.
+MAX_LAYERS = 4
 _REFUSED = frozenset({"br", "zstd", "compress", "x-compress"})  # compressions we cannot (or cannot safely) undo
 ACCEPT_ENCODING = "gzip, deflate, br" if _BROTLI else "gzip, deflate"
 
@@ -98,6 +100,8 @@ class Decoder:
 
     def __init__(self, encodings: str, *, limit: int) -> None:
         tokens = [t.strip().lower() for t in encodings.split(",") if t.strip()]
+        if len(tokens) > MAX_LAYERS:
+            raise Unsupported(f"unsupported Content-Encoding: more than {MAX_LAYERS} layers")
         layers = [layer for layer in map(_layer, tokens) if layer is not None]
         self._layers = layers[::-1]  # the last encoding applied is the first to undo
         self._given = [0] * len(self._layers)

@@ -119,11 +119,14 @@ def test_broken_and_unknown_encodings(site: Site) -> None:
     site.route("/broken", Reply(200, b"\x1f\x8b\x08\0\0\0\0\0\0\xff" + b"\xff" * 20, {**HTML, "Content-Encoding": "gzip"}))
     site.route("/zstd", Reply(200, b"(\xb5/\xfd...", {**HTML, "Content-Encoding": "zstd"}))
     site.route("/odd", Reply(200, b"<p>plain</p>", {**HTML, "Content-Encoding": "utf-8"}))
+    site.route("/layers", Reply(200, b"<p>x</p>", {**HTML, "Content-Encoding": ", ".join(["gzip"] * 5000)}))
     with pytest.raises(FetchError, match="broken compressed body"):
         get(site.url("/broken"))
     with pytest.raises(Skip, match="unsupported Content-Encoding zstd"):
         get(site.url("/zstd"))
     assert get(site.url("/odd")).body == b"<p>plain</p>"
+    with pytest.raises(Skip, match="unsupported Content-Encoding: more than 4 layers"):
+        get(site.url("/layers"))
 
 
 # the deadline ---------------------------------------------------------------------------------------------
