@@ -60,6 +60,11 @@ def test_urls_that_cannot_be_fetched_are_skipped_with_a_reason(url: str) -> None
     assert caught.value.reason == url_problem(url) != ""
 
 
+def test_non_ascii_in_a_url_is_not_a_control_character() -> None:
+    # C1 characters (a cp1252 quote read as Latin-1) go out percent-encoded, as browsers send them
+    assert url_problem("http://h.example/it\x92s-news\u00e9.html") == ""
+
+
 def test_a_host_name_that_is_not_valid_idna_is_skipped() -> None:
     with pytest.raises(Skip, match=r"^malformed URL \(Invalid IDNA hostname: '\u2488.example'\)$"):
         get("http://\u2488.example/a")

@@ -23,8 +23,9 @@ _DEFAULT_PORT = {"http": 80, "https": 443}
 
 
 def control_character(text: str) -> str:
-    """The first control character of `text` (C0, DEL, C1), "" when none."""
-    return next((c for c in text if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0), "")
+    """The first C0 control character or DEL of `text`, "" when none. (C1 characters are non-ASCII like any
+    other and go out percent-encoded, as browsers send them.)"""
+    return next((c for c in text if ord(c) < 0x20 or ord(c) == 0x7F), "")
 
 
 def _host_port(text: str) -> tuple[str, int | None, str]:
