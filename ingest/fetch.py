@@ -148,7 +148,7 @@ class Fetcher:
         allows, as its pages' are; cut at `MAX_ROBOTS_BYTES`. Raises FetchError when it cannot be read."""
         current = where
         for _ in range(_ROBOTS_REDIRECTS + 1):
-            problem = scope_problem(current, allowed_hosts)
+            problem = scope_problem(current, allowed_hosts) or _client_problem(current)
             if problem:
                 raise FetchError(f"redirected out of scope: {problem}", url=where)
             status, found, body = await self._request(current, headers=None, html_only=False,
