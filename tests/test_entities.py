@@ -36,3 +36,64 @@ def test_acronym_definitions():
     entities = find_entities(text)
     assert entities.acronyms == {"SECI": "Solar Energy Corporation of India"}
     assert "Solar Energy Corporation of India" in entities.organizations
+
+
+def test_three_part_names_stay_whole_and_short_forms_fold_in():
+    text = ("NEW DELHI, April 16 (PTI) Defence Secretary Rajesh Kumar Singh on Wednesday reviewed the programme. "
+            "Singh told reporters that trials would end in June.\n\n"
+            "\"We are on schedule,\" Kumar Singh said. EC trade commissioner Willy de Clercq and Finance Minister "
+            "Barend du Plessis also spoke, as did Rein van der Does.")
+    people = find_entities(text).people
+    assert people[0] == "Rajesh Kumar Singh"
+    assert "Singh" not in people and "Kumar Singh" not in people
+    assert {"Willy de Clercq", "Barend du Plessis"} <= set(people)
+
+
+def test_aiad_definition_gives_the_acronym_and_the_organisation():
+    text = ("Kaveri Aerospace Systems signed an agreement with the Federation of Italian Companies for Aerospace, "
+            "Defence and Security (AIAD) in Rome on Tuesday.")
+    entities = find_entities(text)
+    long_form = "Federation of Italian Companies for Aerospace, Defence and Security"
+    assert entities.acronyms["AIAD"] == long_form
+    assert long_form in entities.organizations
+    assert find_acronyms("AIAD (Federation of Italian Companies for Aerospace, Defence and Security) met") == {
+        "AIAD": long_form}
+
+
+def test_a_wire_credit_in_brackets_is_no_acronym():
+    assert find_acronyms("said Prime Minister Narendra Modi (PTI) on Monday. NEW DELHI (AP) - talks") == {}
+
+
+def test_places_never_come_from_people_names():
+    text = ("WASHINGTON, March 3 - Senator Chris Van Hollen said the bill would pass. Safi Qureshey, chairman of "
+            "AST Research, told reporters the company would grow, and Brent Hoberman said so too. "
+            "Habibullah Safi, a health official, said vaccines had arrived.")
+    entities = find_entities(text, dateline_country="United States")
+    assert {"Chris Van Hollen", "Safi Qureshey", "Brent Hoberman", "Habibullah Safi"} <= set(entities.people)
+    assert not {"Van", "Brent", "Safi"} & set(entities.places)
+    assert entities.countries == ("United States",)
+
+
+def test_groups_and_newspapers_are_not_people():
+    text = ("North Korea's Rodong Sinmun said the talks had failed. The Rodong Sinmun newspaper is the voice of the "
+            "ruling party. Television Producers said they would strike, and Brennwerk Energie said it would not.")
+    people = find_entities(text).people
+    assert not {"Rodong Sinmun", "Television Producers", "Brennwerk Energie"} & set(people)
+
+
+def test_countries_come_from_cities_names_and_nationalities():
+    text = ("ROME, April 16 (ANI): Defence Minister Vikram Sethuraman met his Italian counterpart after talks in "
+            "Rome on a roadmap for Indian and Italian industry. Sale of the first systems is due in 2026.\n\n"
+            "The delegation later visited a shipyard near Mumbai.")
+    entities = find_entities(text, title="India, Italy Agree Defence Roadmap", dateline_country="Italy")
+    assert set(entities.countries) == {"Italy", "India"}
+    assert "Rome" in entities.places and "Salé" not in entities.places
+    # a city alone implies its country
+    assert find_entities("Officials met in Osaka on Monday to discuss the plan.").countries == ("Japan",)
+
+
+def test_a_passing_mention_or_money_is_not_what_a_story_is_about():
+    text = ("TORONTO, March 3 - Algoma Steel said it would cut 300 jobs at its Ontario plant.\n\n"
+            "The company's bonds are listed in Luxembourg. It paid 12 mln U.S. dlrs in interest.")
+    entities = find_entities(text, dateline_country="Canada")
+    assert entities.countries == ("Canada",)

@@ -89,6 +89,7 @@ class Release:
     people: tuple[str, ...] = ()
     organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # the countries the story is about; the dateline's is one of them
     acronyms: Mapping[str, str] = field(default_factory=FrozenMap)
     content_hash: str = ""
     word_count: int = 0
@@ -96,7 +97,7 @@ class Release:
 
     def __post_init__(self) -> None:
         # Accept lists and dicts from callers, but store immutable values so the release stays hashable-safe.
-        for name in ("authors", "categories", "people", "organizations", "places"):
+        for name in ("authors", "categories", "people", "organizations", "places", "countries"):
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value or ()))
@@ -155,7 +156,7 @@ class Release:
                 if not isinstance(value, Mapping):
                     raise ValueError("'dateline' must be an object with raw, city and country")
                 value = Dateline.from_dict(value)
-            elif f.name in ("authors", "categories", "people", "organizations", "places"):
+            elif f.name in ("authors", "categories", "people", "organizations", "places", "countries"):
                 if isinstance(value, str) or not all(isinstance(v, str) for v in value):
                     raise ValueError(f"'{f.name}' must be a list of strings")
             elif f.name == "acronyms":
