@@ -34,14 +34,15 @@ SEPARATOR = "\x1f"  # between the values of a multi-valued exact field, in the i
 
 TEXT_FIELDS = ("title", "body", "acronyms")
 # Exact fields a query may name (`agency:ANI`); `year`/`month` are computed from `published`.
+# `country` is the dateline's country; `countries` all the countries the story is about.
 EXACT_FIELDS = ("id", "url", "agency", "source", "country", "city", "language", "people", "organizations",
-                "places", "categories", "authors", "cluster")
+                "places", "countries", "categories", "authors", "cluster")
 CASE_SENSITIVE = ("id", "cluster")  # ids are kept exactly as given, so they match exactly
-MULTI_FIELDS = ("people", "organizations", "places", "categories", "authors")
-FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations", "places", "categories",
+MULTI_FIELDS = ("people", "organizations", "places", "countries", "categories", "authors")
+FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations", "places", "countries", "categories",
                 "language", "year", "month")
 _COLUMN_FIELDS = ("agency", "source", "country", "city", "language", "people", "organizations", "places",
-                  "categories", "cluster")
+                  "countries", "categories", "cluster")
 DATE_FIELDS = ("published", "updated", "fetched")
 
 

@@ -24,7 +24,7 @@ from .core.errors import QueryError, UsageError, WiredeskError
 from .job import COMMIT_EVERY
 
 SORTS = ("relevance", "newest", "oldest")
-FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations", "places", "categories",
+FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations", "places", "countries", "categories",
                 "language", "year", "month")
 
 

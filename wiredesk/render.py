@@ -117,6 +117,7 @@ def release_lines(release: Mapping[str, Any], copies: Sequence[Mapping[str, Any]
         ("place", _place(dateline)), ("authors", ", ".join(release["authors"])), ("language", release["language"]),
         ("categories", ", ".join(release["categories"])), ("people", ", ".join(release["people"])),
         ("organizations", ", ".join(release["organizations"])), ("places", ", ".join(release["places"])),
+        ("countries", ", ".join(release.get("countries") or ())),
         ("acronyms", ", ".join(f"{k} = {v}" for k, v in release["acronyms"].items())),
         ("cluster", release.get("cluster")), ("words", release["word_count"]),
     ]
