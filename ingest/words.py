@@ -19,6 +19,7 @@ TITLES = (
     "Managing Director", "Officer", "Head", "Adviser", "Advisor", "Professor", "Prof", "Treasurer",
     "Representative", "Speaker", "Leader", "Chief", "Economist", "Analyst", "Deputy", "Envoy", "Comptroller",
     "Undersecretary", "Under-Secretary", "Vice-Chairman", "Vice Chairman", "Counsel", "Attorney", "Exchequer",
+    "Counterpart",
 )
 TITLE_WORDS = frozenset(w.casefold() for t in TITLES for w in t.split())
 

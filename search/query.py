@@ -3,7 +3,8 @@
     words            ranked OR-leaning: every word may match, documents matching more rank higher
     "a phrase"       the words next to each other (stop words ignored)
     a AND b, a OR b, NOT a, -a, ( ... )     upper-case operators only; lower-case "and" is a word
-    field:value      agency:ANI  country:Italy  people:"Rajesh Kumar Singh"  title:budget
+    field:value      agency:ANI  country:Italy (the dateline's)  countries:India (the story's)
+                     people:"Rajesh Kumar Singh"  title:budget
     defen*  te?t     wildcards;  budgte~  budgte~2  fuzzy
     published:[2025-04-01 TO 2025-04-30]   published:[2025 TO *]   year:2025   month:2025-04
 

@@ -69,6 +69,15 @@ def test_filters_combine_and_are_case_insensitive(index):
     assert ids(index, 'people:"Anita Rao"') == ["t2"]
 
 
+def test_countries_a_story_is_about_apart_from_its_dateline_country(index):
+    # t3 is datelined Rome but is about India too: `countries:` finds it, `country:` (the dateline) does not
+    assert sorted(ids(index, "countries:india")) == ["t1", "t3"]
+    assert "t3" not in ids(index, "country:India")
+    assert ids(index, "", filters=(("countries", "Italy"),)) == ["t3"]
+    facets = run(index, SearchRequest(query="", facets=("countries",))).facets
+    assert facets["countries"] == [("India", 2), ("Italy", 1)]
+
+
 def test_date_ranges_and_since_until(index):
     assert sorted(ids(index, "published:[2025-04-01 TO 2025-04-30]")) == ["t1", "t2"]
     assert sorted(ids(index, "", since="2025-04", until="2025-04")) == ["t1", "t2"]

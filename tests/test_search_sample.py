@@ -34,3 +34,13 @@ def test_agency_clause_with_words_returns_only_that_agency(sample_index):
     results = run(sample_index, SearchRequest(query='"green hydrogen" agency:ANI', limit=100))
     assert results.total >= 1 and {hit.agency for hit in results.hits} == {"ANI"}
     assert {hit.agency for hit in run(sample_index, SearchRequest(query="green hydrogen", limit=100)).hits} != {"ANI"}
+
+
+def test_a_story_datelined_abroad_is_found_by_the_countries_it_is_about(sample_index):
+    roadmap = "India, Italy agree defence industrial roadmap in Rome"
+    about_india = {r.title for r in _texts(sample_index, "countries:India").values()}
+    datelined_india = {r.title for r in _texts(sample_index, "country:India").values()}
+    assert roadmap in about_india and roadmap not in datelined_india
+    # every story of the roadmap datelined in Italy is about India too
+    found = run(sample_index, SearchRequest(query="roadmap", filters=(("country", "Italy"),), facets=("countries",)))
+    assert found.total >= 3 and dict(found.facets["countries"])["India"] == found.total
