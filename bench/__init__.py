@@ -13,4 +13,5 @@ Everything it builds (corpora, indexes, the FTS5 baseline, temporary homes) goes
     ingestion.py  end-to-end `wiredesk ingest`, and the fetch, extraction and index stages alone
     startup.py    wall time of `wiredesk search` and `wiredesk --help`
     report.py     the table, the JSON file and the figures block of RESULTS.md
+    entities.py   people and countries against the codes of real Reuters stories (`python -m bench entities`)
 """

@@ -4,6 +4,7 @@
     python -m bench search --sizes 10000,100000 --results search latency at both sizes, into RESULTS.md
     python -m bench ingest fetch                          the loopback ingestion benchmarks only
     python -m bench import search --docs /tmp/reuters/docs.jsonl   a real corpus (JSON lines) and its own query mix
+    python -m bench entities                              entities against reuters-dev's codes (its own options)
 
 Search latency puts wiredesk beside SQLite FTS5 and, when the tantivy package is installed (the `bench`
 extra), tantivy.
@@ -188,6 +189,11 @@ def _fetch_child(argv: list[str]) -> None:
 def main(argv: list[str]) -> None:
     if argv[:1] == ["fetch-child"]:  # internal: the fetch stage in a process of its own, for its memory
         _fetch_child(argv[1:])
+        return
+    if argv[:1] == ["entities"]:  # a quality measure, not a speed one: its own options and table
+        from .entities import main as entities_main
+
+        entities_main(argv[1:])
         return
     args = _arguments(argv)
     results: dict[str, Any] = {
