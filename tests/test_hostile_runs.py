@@ -196,6 +196,22 @@ def test_a_page_cannot_take_over_another_source_s_release(site: Site, tmp_path: 
     assert releases["hostile"].id != releases["trusted"].id
 
 
+def test_reindex_holds_archived_pages_to_the_same_rule(site: Site, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from wiredesk.ingest.replay import replay
+
+    trusted_url = site.url("/news/story.html").replace("127.0.0.1", "localhost")
+    forged = article("Forged hostile story").replace(b"<head>", f'<head><link rel="canonical" href="{trusted_url}">'.encode())
+    site.route("/evil/story.html", Reply(200, forged, HTML))
+    config = make_config(tmp_path, feed_source(site, "hostile", [site.url("/evil/story.html")]), respect_robots=False)
+    run(config)
+    # from the archive, with the source still configured and after it was removed from the config
+    for again in (config, replace(config, sources=())):
+        (release,) = list(replay(again))
+        assert release.url == site.url("/evil/story.html") and release.id != release_id(trusted_url)
+
+
 def test_a_canonical_url_on_the_source_s_own_host_is_still_the_identity(site: Site, tmp_path: Path) -> None:
     page = article("Story with tracking").replace(
         b"<head>", f'<head><link rel="canonical" href="{site.url("/news/story.html")}">'.encode())
