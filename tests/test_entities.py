@@ -1,5 +1,6 @@
 """Entities on small texts of our own: titles off people, full organisation names, variants merged, acronyms."""
 
+from wiredesk.core.release import Release
 from wiredesk.ingest.entities import find_acronyms, find_entities
 
 
@@ -97,3 +98,10 @@ def test_a_passing_mention_or_money_is_not_what_a_story_is_about():
             "The company's bonds are listed in Luxembourg. It paid 12 mln U.S. dlrs in interest.")
     entities = find_entities(text, dateline_country="Canada")
     assert entities.countries == ("Canada",)
+
+
+def test_a_record_without_countries_is_about_its_dateline_country():
+    # an imported record of an older extraction, or of another tool, has no countries
+    record = {"body": "Talks went on.", "dateline": {"raw": "ROME, April 16", "city": "Rome", "country": "Italy"}}
+    assert Release.from_dict(record).with_derived().countries == ("Italy",)
+    assert Release.from_dict({**record, "countries": ["India"]}).with_derived().countries == ("India",)

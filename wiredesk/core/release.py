@@ -111,10 +111,12 @@ class Release:
                 object.__setattr__(self, name, value.astimezone(timezone.utc))
 
     def with_derived(self) -> Release:
-        """Fill the fields that follow from the others: id (from url), content_hash, word_count, lead."""
+        """Fill the fields that follow from the others: id (from url), content_hash, word_count, lead, and
+        countries where a record gives none (a story is about its dateline's country)."""
         lead = self.lead or first_paragraph(self.body)
         return replace(
             self,
+            countries=self.countries or ((self.dateline.country,) if self.dateline.country else ()),
             id=self.id or (release_id(self.url) if self.url else content_hash(self.title, self.body)[:16]),
             lead=lead,
             content_hash=content_hash(self.title, self.body),
