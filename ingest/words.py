@@ -48,7 +48,8 @@ MONTHS_AND_DAYS = frozenset(
 )
 NOT_A_NAME = MONTHS_AND_DAYS | frozenset(
     "the a an this that these those in on at for with he she it they we i you his her its their our my your "
-    "there here if but and or so then also however meanwhile first".split()
+    "there here if but and or so then also however meanwhile first now today yesterday tomorrow still even just "
+    "only already while when where what who how why all some many most more every each both".split()
 )
 
 # Words that end an organisation's name ("... Ltd", "... Federation").
