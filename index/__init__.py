@@ -1,21 +1,26 @@
 """index stage: the schema and every write (add-or-update, delete, clusters, locks, reindex), and reading
 as plain values (`Index`, `Segment`).
 
-Whoosh stays behind `backend`, the one package that imports it; FORMAT.md describes the files. The writing
-side (writer, clusters, rebuild) is imported on first use, so that a search does not pay for it.
+Whoosh stays behind `backend`, the one package that imports it; FORMAT.md describes the files. Everything but
+the schema's constants is imported on first use: a search does not pay for the writing side, and the
+workers that analyse an import's releases (`tokens`) never load Whoosh.
 """
 
 from typing import Any
 
-from .backend import Segment
-from .handle import Index, open_index
 from .schema import FACET_FIELDS, MISSING, SCHEMA_VERSION
 
 __all__ = ["Index", "IndexWriter", "Segment", "open_index", "rebuild", "FACET_FIELDS", "MISSING", "SCHEMA_VERSION"]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "IndexWriter":
+    if name in ("Index", "open_index"):
+        from . import handle
+
+        found = getattr(handle, name)
+    elif name == "Segment":
+        from .backend import Segment as found
+    elif name == "IndexWriter":
         from .writer import IndexWriter as found
     elif name == "rebuild":
         from .rebuild import rebuild as found

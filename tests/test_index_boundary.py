@@ -62,3 +62,10 @@ def test_searching_loads_no_writing_machinery():
     code = f"import sys, wiredesk.search; print(sorted(m for m in {writing!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_analysis_workers_load_no_whoosh():
+    """An import's workers analyse releases (`index.tokens`) without the backend: less memory per worker."""
+    code = "import sys, wiredesk.index.tokens; print('whoosh' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
