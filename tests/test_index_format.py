@@ -127,3 +127,28 @@ def test_an_index_whose_classes_cannot_be_found_is_refused_with_one_line(copy):
     toc.write_bytes(toc.read_bytes().replace(b"wiredesk.index.backend.persisted", b"wiredesk.index.backend.persisten"))
     with pytest.raises(StorageError, match="cannot open the index at .*run `wiredesk reindex`"):
         open_index(copy, create=False)
+
+
+@pytest.mark.parametrize("count", [5, 40_000])  # past 32,768 values Whoosh writes the offsets too
+def test_stored_records_are_found_as_whoosh_writes_them(tmp_path, count):
+    import zlib
+
+    from whoosh.codec.whoosh3 import STORED_COLUMN
+    from whoosh.filedb.filestore import FileStorage
+
+    from wiredesk.index.backend.reading import value_bounds
+
+    storage = FileStorage(str(tmp_path))
+    records = [{"doc": f"release {n} " * (n % 7)} if n % 5 else None for n in range(count)]
+    out = storage.create_file("stored.col")
+    writer = STORED_COLUMN.writer(out)
+    for n, record in enumerate(records):
+        if record is not None:  # a document without a record has no value
+            writer.add(n, record)
+    writer.finish(count)
+    out.close()
+    data = (tmp_path / "stored.col").read_bytes()
+    starts, lengths = value_bounds(data, count)
+    for n in (0, 1, 2, 3, count // 2 + 1, count - 1):
+        value = data[starts[n]:starts[n] + lengths[n]]
+        assert (pickle.loads(zlib.decompress(value)) if value else None) == records[n], n

@@ -7,7 +7,9 @@ phrases read the positions the same way, as flat arrays, and match adjacency wit
 Terms and posting lists are read from the segment's mapped files (`terms`), which leans on the on-disk
 layout of Whoosh 2.7's W3 codec (FORMAT.md): that is why the backend refuses any other Whoosh.
 Arrays that never change for a segment (lengths, columns) are cached on the `Segment`, which lives as long as
-the snapshot it came from. No Whoosh object leaves this module: a `Snapshot` and its `Segment`s answer with
+the snapshot it came from. A snapshot is made from the table of contents alone: Whoosh's own reader, which
+opens every segment's term directory and stored-record offsets in Python loops, is built only for what
+needs it (prefix and fuzzy term expansion). No Whoosh object leaves this module: a `Snapshot` and its `Segment`s answer with
 arrays, strings, numbers and stored records (dicts of strings).
 """
 
@@ -18,16 +20,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import pickle
+import zlib
+
 import numpy as np
+from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec
-from whoosh.reading import SegmentReader
-from whoosh.searching import Searcher
+from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
 from ..clusters import WIDTH
 from ..schema import MISSING
 from .persisted import PackedValues
-from .terms import PostingsFile, TermTable
+from .terms import PostingsFile, TermTable, mapped
 
 __all__ = ["Segment", "Snapshot", "SIGNATURE_CHUNK"]
 
@@ -41,15 +46,18 @@ _NO_POSITIONS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), np.
 
 
 class Segment:
-    """One segment of a searcher's snapshot; document numbers are local (global = offset + local)."""
+    """One segment of a snapshot; document numbers are local (global = offset + local)."""
 
-    def __init__(self, reader: SegmentReader, offset: int) -> None:
-        self._reader = reader
+    def __init__(self, storage: Any, segment: Any, schema: Any, offset: int) -> None:
+        self._segment = segment  # Whoosh's entry for it in the table of contents
+        self._schema = schema
+        self._perdoc = segment.codec().per_document_reader(storage, segment)  # opens columns when read
         self.offset = offset
-        self.size = reader.doc_count_all()
-        folder, segment = Path(reader._storage.folder), reader._segment
-        self._terms = TermTable(folder / segment.make_filename(W3Codec.TERMS_EXT))
-        self._postings = PostingsFile(folder / segment.make_filename(W3Codec.POSTS_EXT))
+        self.size = segment.doc_count_all()
+        self._folder = Path(storage.folder)
+        self._terms = TermTable(self._file(W3Codec.TERMS_EXT))
+        self._postings = PostingsFile(self._file(W3Codec.POSTS_EXT))
+        self._stored: tuple[Any, np.ndarray, np.ndarray] | None = None
         self._lengths: dict[str, np.ndarray] = {}
         self._numbers: dict[str, np.ndarray] = {}
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
@@ -58,9 +66,27 @@ class Segment:
     def live(self) -> np.ndarray:
         """True for documents not deleted."""
         mask = np.ones(self.size, dtype=bool)
-        if self._reader.has_deletions():
-            mask[np.fromiter(self._reader.deleted_docs_set, dtype=np.int64)] = False
+        if self._segment.has_deletions():
+            mask[np.fromiter(self._segment.deleted_docs(), dtype=np.int64)] = False
         return mask
+
+    def _file(self, extension: str) -> Path:
+        return self._folder / self._segment.make_filename(extension)
+
+    def field_length(self, field: str) -> int:
+        """The terms of a text field over this segment's documents, deleted ones included."""
+        return self._segment._fieldlengths.get(field, 0)
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """A document's stored record. W3 keeps them in one column of deflated pickles (`._stored.col`): the
+        values one after another, then each one's length (a big-endian array); Whoosh's reader sums those lengths in a
+        Python loop on opening, where numpy takes one cumulative sum."""
+        if self._stored is None:
+            data = mapped(self._folder / W3Codec.column_filename(self._segment, "_stored"))
+            self._stored = (data, *value_bounds(data, self.size))
+        data, starts, lengths = self._stored
+        start, length = int(starts[docnum]), int(lengths[docnum])
+        return pickle.loads(zlib.decompress(data[start:start + length])) if length else {}
 
     def has_term(self, field: str, text: str) -> bool:
         return self._terms.info(field, text) is not None
@@ -91,7 +117,7 @@ class Segment:
     def lengths(self, field: str) -> np.ndarray:
         """Every document's length (in terms) of a text field, as scored."""
         if field not in self._lengths:
-            column = self._reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+            column = self._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
             if column is None:
                 self._lengths[field] = np.zeros(self.size, dtype=np.float32)
             else:
@@ -105,8 +131,8 @@ class Segment:
     def numbers(self, field: str) -> np.ndarray:
         """A number column (dates as epoch seconds; columns.MISSING where absent)."""
         if field not in self._numbers:
-            if self._reader.has_column(field):
-                self._numbers[field] = _read_numbers(self._reader.column_reader(field, translate=False), self.size)
+            if self._perdoc.has_column(field):
+                self._numbers[field] = _read_numbers(self._column(field), self.size)
             else:
                 self._numbers[field] = np.full(self.size, MISSING, dtype=np.int64)
         return self._numbers[field]
@@ -114,11 +140,14 @@ class Segment:
     def codes(self, field: str) -> tuple[np.ndarray, list[str]]:
         """A dictionary column: per-document codes and the table of values they point into."""
         if field not in self._codes:
-            if self._reader.has_column(field):
-                self._codes[field] = self._reader.column_reader(field, translate=False).load_all()
+            if self._perdoc.has_column(field):
+                self._codes[field] = self._column(field).load_all()
             else:
                 self._codes[field] = (np.zeros(self.size, dtype=np.uint32), [""])
         return self._codes[field]
+
+    def _column(self, field: str) -> Any:
+        return self._perdoc.column_reader(field, self._schema[field].column_type)
 
 
 def _flat_positions(blocks: Sequence[Sequence[bytes]]) -> tuple[np.ndarray, np.ndarray]:
@@ -135,6 +164,21 @@ def _flat_positions(blocks: Sequence[Sequence[bytes]]) -> tuple[np.ndarray, np.n
     if not counts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(counts).astype(np.int64), np.concatenate(positions).astype(np.int64)
+
+
+def value_bounds(data: Any, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(start, length) of each value of a Whoosh variable-length column of `count` values: the values, then
+    their lengths as a big-endian array, then its type code; past 32,768 values the offsets follow the
+    lengths, then both type codes and "X"."""
+    code = chr(data[-1])
+    if code == "X":
+        code = chr(data[-3])
+        end = len(data) - 3 - count * np.dtype(chr(data[-2])).itemsize
+    else:
+        end = len(data) - 1
+    dtype = np.dtype(code).newbyteorder(">")
+    lengths = np.frombuffer(data, dtype=dtype, count=count, offset=end - count * dtype.itemsize).astype(np.int64)
+    return np.cumsum(lengths) - lengths, lengths
 
 
 def _read_numbers(reader: Any, doccount: int) -> np.ndarray:
@@ -182,22 +226,37 @@ class Snapshot:
     """One committed state of an index, for reading: its segments and index-wide term statistics. Opened by
     `storage.Storage.snapshot`; `close` when done (a later commit is seen by a new snapshot)."""
 
-    def __init__(self, searcher: Searcher) -> None:
-        self._searcher = searcher
-        self._reader = searcher.reader()
-        # an empty index has no segment (Whoosh gives it a reader with none)
-        self.segments = [Segment(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()
-                         if isinstance(leaf.reader(), SegmentReader)]
+    def __init__(self, ix: whoosh_index.FileIndex) -> None:
+        self._ix = ix
+        self._toc = toc = ix._read_toc()
+        self.segments: list[Segment] = []
+        offset = 0
+        for segment in toc.segments:
+            self.segments.append(Segment(ix.storage, segment, toc.schema, offset))
+            offset += segment.doc_count_all()
+        self._offsets = np.array([seg.offset for seg in self.segments], dtype=np.int64)
+        self._reader: IndexReader | None = None
+
+    def _whoosh(self) -> IndexReader:
+        # Whoosh's reader of the same segments, for term expansion
+        if self._reader is None:
+            toc = self._toc
+            self._reader = self._ix._reader(self._ix.storage, toc.schema, list(toc.segments), toc.generation)
+        return self._reader
 
     def close(self) -> None:
-        self._searcher.close()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     def document_count(self, *, include_deleted: bool = False) -> int:
-        return self._reader.doc_count_all() if include_deleted else self._reader.doc_count()
+        if include_deleted:
+            return sum(seg.size for seg in self.segments)
+        return sum(seg.size - seg._segment.deleted_count() for seg in self.segments)
 
     def field_length(self, field: str) -> int:
         """The terms of a text field over all stored documents (deleted ones too, until a merge drops them)."""
-        return self._reader.field_length(field)
+        return sum(seg.field_length(field) for seg in self.segments)
 
     def doc_frequency(self, field: str, text: str) -> int:
         """Documents holding a term (deleted ones too, until a merge drops them)."""
@@ -208,20 +267,24 @@ class Snapshot:
 
     def expand_prefix(self, field: str, prefix: str) -> Iterator[str]:
         """The terms of a field that begin with `prefix`, ascending."""
-        return (term.decode("utf-8") for term in self._reader.expand_prefix(field, prefix))
+        return (term.decode("utf-8") for term in self._whoosh().expand_prefix(field, prefix))
 
     def terms_within(self, field: str, text: str, distance: int, *, prefix: int = 0) -> list[str]:
         """The terms of a field within an edit distance of `text` that share its first `prefix` characters."""
-        return list(self._reader.terms_within(field, text, distance, prefix=prefix))
+        return list(self._whoosh().terms_within(field, text, distance, prefix=prefix))
 
     def documents_with(self, field: str, text: str) -> np.ndarray:
         """The live documents (ascending) holding a term."""
-        return np.array(live_documents(self._reader, field, text), dtype=np.int64)
+        found = [seg.offset + ids[seg.live[ids]] for seg in self.segments
+                 for ids in (seg.postings(field, text)[0],) if len(ids)]
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
     def document_number(self, field: str, value: str) -> int | None:
         """The live document holding a term of a unique field (an id), or None."""
-        return self._searcher.document_number(**{field: value})
+        found = self.documents_with(field, value)
+        return int(found[0]) if len(found) else None
 
     def stored(self, docnum: int) -> dict[str, Any]:
         """A document's stored record."""
-        return self._searcher.stored_fields(docnum)
+        seg = self.segments[int(np.searchsorted(self._offsets, docnum, side="right")) - 1]
+        return seg.stored(docnum - seg.offset)

@@ -57,7 +57,7 @@ class Storage:
         self._ix = ix
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(self._ix.searcher())
+        return Snapshot(self._ix)
 
     def commit(self) -> Commit:
         """A new commit over the latest state (the caller holds the write lock). The writing side is imported

@@ -23,7 +23,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["TermInfo", "TermTable", "PostingsFile"]
+__all__ = ["TermInfo", "TermTable", "PostingsFile", "mapped"]
 
 _HEADER = b"HSH3"  # Whoosh's hash file, md5 hashes (type 0)
 _TERM_INFO = struct.Struct("!BfIBBfII")  # inlined?, total weight, doc frequency, lengths, max weight, ids
@@ -47,7 +47,7 @@ class TermInfo:
     length: int = 0
 
 
-def _mapped(path: Path) -> bytes | mmap.mmap:
+def mapped(path: Path) -> bytes | mmap.mmap:
     with open(path, "rb") as file:
         size = file.seek(0, io.SEEK_END)
         return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
@@ -57,7 +57,7 @@ class TermTable:
     """A segment's terms table (`.trm`): term -> TermInfo."""
 
     def __init__(self, path: Path) -> None:
-        self._data = data = _mapped(path)
+        self._data = data = mapped(path)
         if data[:4] != _HEADER or data[4] != 0:
             raise ValueError(f"{path} is not a terms table of this format")
         end = len(data) - _INT.size
@@ -124,7 +124,7 @@ class PostingsFile:
     """A segment's postings file (`.pst`)."""
 
     def __init__(self, path: Path) -> None:
-        self._data = _mapped(path)
+        self._data = mapped(path)
 
     def read(self, info: TermInfo, *, values: bool) -> tuple[np.ndarray, np.ndarray, list[Any]]:
         """(document numbers, weights, each block's values if asked) of a term's list."""
