@@ -155,6 +155,8 @@ class Evaluator:
             mask = np.ones(seg.size, dtype=bool)
             scores = np.zeros(seg.size, dtype=np.float32)
             for item in node.items:
+                if not mask.any():
+                    break  # no document of this segment is left: the other parts need not be read
                 if isinstance(item, Not):
                     mask &= ~self.evaluate(item.item, seg).mask
                 else:
