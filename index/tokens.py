@@ -10,8 +10,7 @@ per field), which pickle quickly, rather than as millions of token strings.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any, Sequence
@@ -19,7 +18,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from wiredesk.core.release import Release
-from wiredesk.core.workers import process_pool
+from wiredesk.core.workers import WorkerPool
 
 from .analysis import terms
 from .clusters import signature_of
@@ -115,7 +114,7 @@ class Analyser:
     Chunks analysed elsewhere (by an import's parsing workers) join in their place."""
 
     def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: WorkerPool | None = None
         self._queued: list[Release] = []
         self._chunks: list[tuple[list[Release], Future[Analysed] | Analysed]] = []
 
@@ -123,7 +122,7 @@ class Analyser:
         self._queued.append(release)
         if len(self._queued) >= CHUNK:
             if self._pool is None:
-                self._pool = process_pool(1)
+                self._pool = WorkerPool(1, name="wiredesk-analyse")
             self._chunks.append((self._queued, self._pool.submit(analyse, self._queued)))
             self._queued = []
 
@@ -147,20 +146,13 @@ class Analyser:
             if not work.cancel():
                 break
             parts[i] = analyse(chunk)
-        done = [part if part is not None else self._result(work, chunk)  # type: ignore[arg-type]
-                for part, (chunk, work) in zip(parts, self._chunks)]
+        # a chunk whose worker died twice raises WorkerDied (exit 1): nothing of the batch is committed
+        done = [part if part is not None else work.result()  # type: ignore[union-attr]
+                for part, (_, work) in zip(parts, self._chunks)]
         self._chunks, self._queued = [], []
         return releases, Analysed.join(done + [last])
 
-    def _result(self, future: Future[Analysed], chunk: list[Release]) -> Analysed:
-        try:
-            return future.result()
-        except BrokenProcessPool:
-            # the worker died (killed, or out of memory): the work is only moved, never lost
-            self.close()
-            return analyse(chunk)
-
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            self._pool.close()
             self._pool = None

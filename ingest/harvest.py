@@ -24,15 +24,15 @@ import queue
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from wiredesk.core.config import Config, SourceConfig
-from wiredesk.core.errors import FetchError, Skip
+from wiredesk.core.errors import FetchError, Skip, WorkerDied, WorkerTimeout
 from wiredesk.core.release import Release
-from wiredesk.core.workers import process_pool
+from wiredesk.core.workers import InThread, WorkerPool
 
 from .archive import Archive
 from .extract import extract
@@ -124,7 +124,8 @@ _STOP_POLL = 0.2  # seconds between looks at `stop` while the network is quiet
 class Harvest:
     """Iterate for the outcomes, `confirm` what the index committed, `close` when done (also on error).
 
-    `workers`: extraction processes (default: up to 2, the cores we have); 0 or 1 extracts in a thread.
+    `workers`: extraction processes (default: up to 2, the cores we have), each page under the deadline
+    `fetch.extract_timeout`; 0 extracts in a thread, without a deadline (for tests and debugging).
     `backoff`: the fetcher's first retry wait in seconds.
     `stop`: polled while waiting for the network; once true, iteration ends and the pages in flight are
     abandoned (the next run fetches them again), so a page that hangs until its timeout cannot hold up a
@@ -139,7 +140,7 @@ class Harvest:
         self.sources = tuple(sources)
         self.now = now or datetime.now(timezone.utc)
         self.progress = progress
-        self.workers = min(2, os.cpu_count() or 1) if workers is None else workers
+        self.workers = max(1, min(2, os.cpu_count() or 1)) if workers is None else workers
         self.backoff = backoff
         self.stop = stop
         self.archive = Archive(config.storage.archive)
@@ -183,8 +184,7 @@ class Harvest:
                     yield self._noted(message)
                 else:
                     self.archive.put_page(message.page)
-                    window.append((message, executor.submit(extract, message.page,
-                                                            source=self._source(message.page.source))))
+                    window.append((message, self._extract(executor, message.page)))
                     while len(window) > 2 * max(self.workers, 1) or (window and window[0][1].done()):
                         yield self._finish(*window.popleft())
             while window:
@@ -193,12 +193,16 @@ class Harvest:
         finally:
             producer.stop()
             thread.join()
-            executor.shutdown(wait=True, cancel_futures=True)
+            executor.close()  # at once: the pages in flight are abandoned, the next run fetches them
 
-    def _executor(self) -> Executor:
-        if self.workers >= 2:
-            return process_pool(self.workers)
-        return ThreadPoolExecutor(1, thread_name_prefix="wiredesk-extract")
+    def _executor(self) -> WorkerPool | InThread:
+        if self.workers >= 1:
+            return WorkerPool(self.workers, name="wiredesk-extract")
+        return InThread(name="wiredesk-extract")
+
+    def _extract(self, executor: WorkerPool | InThread, page: RawPage) -> Future[Release]:
+        return executor.submit(extract, page, source=self._source(page.source),
+                               deadline=self.config.fetch.extract_timeout)
 
     def _source(self, name: str) -> SourceConfig:
         return next(s for s in self.sources if s.name == name)
@@ -225,7 +229,12 @@ class Harvest:
         except StepError as exc:  # a bug in one step must not end the run: the page fails, with the trace
             log.error("extraction of %s failed", page.url, exc_info=exc)
             outcome = Outcome(page.source, page.url, "failed", reason=f"extraction error: {exc}")
-        except Exception as exc:  # a worker that died, or a bug outside the steps
+        except WorkerTimeout as exc:  # a page built to be slow, or a bug: its worker was replaced
+            outcome = Outcome(page.source, page.url, "failed",
+                              reason=f"extraction took longer than {exc.seconds:g} s (fetch.extract_timeout)")
+        except WorkerDied as exc:
+            outcome = Outcome(page.source, page.url, "failed", reason=f"extraction stopped: {exc}")
+        except Exception as exc:  # a bug outside the steps
             log.error("extraction of %s failed", page.url, exc_info=exc)
             outcome = Outcome(page.source, page.url, "failed", reason=f"extraction error: {type(exc).__name__}: {exc}")
         else:

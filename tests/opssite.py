@@ -105,6 +105,42 @@ def wait_for(predicate, *, timeout: float = 20.0, step: float = 0.05) -> None:  
         time.sleep(step)
 
 
+def children(pid: int) -> list[int]:
+    """The live child processes of `pid` (from /proc)."""
+    found = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    for task in tasks:
+        try:
+            found += [int(child) for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+        except OSError:
+            continue  # the thread ended meanwhile
+    return [child for child in found if alive(child)]
+
+
+def workers(pid: int) -> list[int]:
+    """The worker processes among the children of `pid`: not a helper such as multiprocessing's resource
+    tracker, which older versions started."""
+    found = []
+    for child in children(pid):
+        try:
+            if b"resource_tracker" not in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+        except OSError:
+            continue  # gone meanwhile
+    return found
+
+
+def alive(pid: int) -> bool:
+    """The process exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def search_total(wiredesk_bin: str, config: Path, *args: str) -> int:
     result = call(wiredesk_bin, config, "search", *args, "--json")
     assert result.returncode == 0, result.stderr

@@ -58,7 +58,7 @@ def make_config(tmp_path: Path, *sources: SourceConfig, **fetch: object) -> Conf
                   fetch=replace(FAST, **fetch), sources=sources)
 
 
-def run(config: Config, *, now: datetime = NOW, confirm: bool = True, workers: int = 1,
+def run(config: Config, *, now: datetime = NOW, confirm: bool = True, workers: int = 0,
         sources: Sequence[SourceConfig] | None = None) -> dict[str, Outcome]:
     harvest = Harvest(config, config.sources if sources is None else sources, now=now, workers=workers, backoff=0.02)
     try:
@@ -193,7 +193,7 @@ def test_unconfirmed_releases_are_done_again(site: Site, wire: Config) -> None:
 
 
 def test_an_abandoned_run_leaves_consistent_state(site: Site, wire: Config) -> None:
-    harvest = Harvest(wire, wire.sources, now=NOW, workers=1, backoff=0.02)
+    harvest = Harvest(wire, wire.sources, now=NOW, workers=0, backoff=0.02)
     iterator = iter(harvest)
     taken = [next(iterator) for _ in range(3)]
     harvest.confirm(taken)
@@ -402,7 +402,7 @@ def test_extraction_in_two_processes_matches_one_thread(tmp_path: Path) -> None:
     for n in range(6):
         (folder / f"p{n}.html").write_bytes(article(f"Story {n}"))
     source = SourceConfig(name="p", kind="files", path=folder, url="https://p.example/")
-    threaded = run(make_config(tmp_path / "one", source), workers=1)
+    threaded = run(make_config(tmp_path / "one", source), workers=0)
     forked = run(make_config(tmp_path / "two", source), workers=2)
     def releases(outcomes: dict[str, Outcome]) -> dict[str, object]:
         return {u: replace(o.release, fetched=None) for u, o in outcomes.items() if o.release}

@@ -4,14 +4,17 @@ and which sources a run picks."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from opssite import call, environment, feed, publish, start, wait_for, write_config
+from opssite import alive, call, environment, feed, publish, search_total, start, wait_for, workers, write_config
 from siteserver import Reply, Site
 
 from wiredesk.cli import cli
@@ -30,18 +33,21 @@ def test_a_second_run_exits_1_at_once_and_wait_queues_it_behind(site: Site, tmp_
     site.route("/slow/gone.html", Reply(404, b"gone"))
     site.route("/slow/index.html", Reply(200, b"<html><body><ul><li><a href='/'>home</a></li></ul></body></html>"))
     extra = [site.url("/slow/gone.html"), site.url("/slow/index.html")]
-    site.route("/slow/feed.xml", Reply(200, feed(links + extra), {"Content-Type": "application/rss+xml"}))
+    listing = Reply(200, feed(links + extra), {"Content-Type": "application/rss+xml"})
+    gate = threading.Event()  # the first run waits for its feed until the test opens it
+    site.route("/slow/feed.xml", lambda seen: listing if gate.wait(60) else Reply(503))
     config = write_config(tmp_path, ("slow", site.url("/slow/feed.xml")))
 
     first = start(wiredesk_bin, config, "ingest", "--json", "--log-json")
-    wait_for(lambda: site.seen("/slow/feed.xml"))  # the first run holds the lock from its start
-    began = time.monotonic()
-    second = call(wiredesk_bin, config, "ingest", "--json")
-    assert time.monotonic() - began < 5
+    wait_for(lambda: site.seen("/slow/feed.xml"), timeout=60)  # the first run holds the lock from its start
+    second = call(wiredesk_bin, config, "ingest", "--json")  # at once: the first is held at the gate
     assert second.returncode == 1 and second.stdout == ""
     assert second.stderr == f"Error: another wiredesk run holds the lock (pid {first.pid}, {config.parent / 'home' / 'run.lock'})\n"
 
     waiting = start(wiredesk_bin, config, "ingest", "--json", "--wait", "60")
+    time.sleep(1)
+    assert waiting.poll() is None, "a run with --wait waits for the lock"
+    gate.set()
     out, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
     assert waiting.poll() is None, "the waiting run must not start before the first one ends"
@@ -93,35 +99,45 @@ def test_ingest_help_shows_examples_and_exit_codes(wiredesk_bin: str) -> None:
     assert "wiredesk ingest --wait 300 --log-json" in shown.stdout and "Exit 0 when" in shown.stdout
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
 def test_extraction_workers_exit_when_the_run_is_killed(site: Site, tmp_path: Path, wiredesk_bin: str) -> None:
     """Under cron nobody kills the process group: a run killed alone must not leave idle workers behind."""
     publish(site, range(30), delay=0.3, prefix="/orphans")
     config = write_config(tmp_path, ("orphans", site.url("/orphans/feed.xml")))
     run = start(wiredesk_bin, config, "ingest")
-    wait_for(lambda: len(_children(run.pid)) >= 2, timeout=30)
-    workers = _children(run.pid)
+    wait_for(lambda: len(workers(run.pid)) >= 2, timeout=30)
+    started = workers(run.pid)
     run.kill()
     run.wait(timeout=10)
-    wait_for(lambda: not any(_alive(pid) for pid in workers), timeout=10)
+    wait_for(lambda: not any(alive(pid) for pid in started), timeout=10)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_a_killed_extraction_worker_loses_no_page(site: Site, tmp_path: Path, wiredesk_bin: str) -> None:
+    links = publish(site, range(30), delay=0.1, prefix="/killed")
+    config = write_config(tmp_path, ("killed", site.url("/killed/feed.xml")))
+    run = start(wiredesk_bin, config, "ingest", "--json")
+    wait_for(lambda: len(workers(run.pid)) >= 1, timeout=60)
+    time.sleep(0.5)  # busy with its first page (loading the extraction's modules takes longer)
+    os.kill(workers(run.pid)[0], signal.SIGKILL)
+    out, err = run.communicate(timeout=120)
+    assert run.returncode == 0, err
+    counts = json.loads(out)["sources"]["killed"]
+    assert (counts["new"], counts["failed"], counts["errors"]) == (len(links), 0, [])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_a_killed_analysis_worker_loses_no_release_of_a_reindex(tmp_path: Path, wiredesk_bin: str) -> None:
+    config = write_config(tmp_path)
+    records = tmp_path / "records.jsonl"
+    records.write_text("".join(json.dumps({"id": f"r{n}", "title": f"Tender {n}", "body": f"Solar tender {n} opens."})
+                               + "\n" for n in range(3500)))
+    assert call(wiredesk_bin, config, "import", str(records)).returncode == 0
+    run = start(wiredesk_bin, config, "reindex", "--json")
+    wait_for(lambda: len(workers(run.pid)) >= 1, timeout=60)  # the analysis worker, with the first 1,000
+    time.sleep(0.3)
+    os.kill(workers(run.pid)[0], signal.SIGKILL)
+    out, err = run.communicate(timeout=120)
+    assert run.returncode == 0, err
+    assert json.loads(out) == {"documents": 3500}
+    assert search_total(wiredesk_bin, config, "tender") == 3500

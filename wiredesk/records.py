@@ -63,20 +63,17 @@ def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Itera
         if first is not None:
             yield _reported(_parse(*first, source=source, now=now), report)
         return
-    from .core.workers import process_pool
+    from .core.workers import WorkerPool
 
     pending: deque[tuple[tuple[int, list[str]], Future[Batch]]] = deque()
-    pool = process_pool(WORKERS)
-    try:
+    # an import stopped early (Ctrl-C, a full disk) waits for no chunk it will not read: closing kills
+    with WorkerPool(WORKERS, name="wiredesk-import") as pool:
         for chunk in chain((first, second), chunks):
             pending.append((chunk, pool.submit(_parse, *chunk, source=source, now=now)))
             if len(pending) > AHEAD:
-                yield _reported(_result(*pending.popleft(), source=source, now=now), report)
+                yield _reported(_result(*pending.popleft()), report)
         while pending:
-            yield _reported(_result(*pending.popleft(), source=source, now=now), report)
-    finally:
-        # an import stopped early (Ctrl-C, a full disk) waits for no chunk it will not read
-        pool.shutdown(wait=True, cancel_futures=True)
+            yield _reported(_result(*pending.popleft()), report)
 
 
 def _chunks(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
@@ -92,14 +89,19 @@ def _reported(batch: Batch, report: ImportReport) -> Batch:
     return batch
 
 
-def _result(chunk: tuple[int, list[str]], future: Future[Batch], *, source: str, now: str) -> Batch:
-    from concurrent.futures.process import BrokenProcessPool
+def _result(chunk: tuple[int, list[str]], future: Future[Batch]) -> Batch:
+    from wiredesk.index.tokens import analyse
+
+    from .core.errors import WorkerError
 
     try:
         return future.result()
-    except BrokenProcessPool:
-        # a worker died (killed, or out of memory): the chunk is done here instead, never lost
-        return _parse(*chunk, source=source, now=now)
+    except WorkerError as exc:
+        # its worker died twice (a line that takes all the memory?): its lines are reported, the rest loads
+        first, lines = chunk
+        return Batch([], [], analyse([]), [
+            {"line": number, "reason": f"lines {first}-{first + len(lines) - 1} could not be parsed: {exc}"}
+            for number, line in enumerate(lines, start=first) if line.strip()])
 
 
 def _parse(first: int, lines: list[str], *, source: str, now: str) -> Batch:

@@ -8,9 +8,12 @@
         ├── LockedError            another run holds the run lock, or a live writer holds the index
         ├── NotFoundError          `show`/`similar` of an unknown id
         ├── StorageError           home, state database or index not usable (not writable, wrong version)
-        └── FetchError             a page could not be fetched (carries the url)
-            ├── FetchTimeout
-            └── BadStatusError     an HTTP status that is not success (carries the status)
+        ├── FetchError             a page could not be fetched (carries the url)
+        │   ├── FetchTimeout
+        │   └── BadStatusError     an HTTP status that is not success (carries the status)
+        └── WorkerError            a task in a worker process could not finish
+            ├── WorkerDied         its worker died twice (killed, out of memory)
+            └── WorkerTimeout      it ran past its deadline (carries the seconds); its worker was stopped
 
 `Skip` is not an error: a stage raises it to say "no release here, for this reason", and the runner
 counts it. The CLI entry point is the one place that turns these into a message and an exit code.
@@ -20,7 +23,8 @@ from __future__ import annotations
 
 __all__ = [
     "WiredeskError", "UsageError", "ConfigError", "QueryError", "RunError", "LockedError", "NotFoundError",
-    "StorageError", "FetchError", "FetchTimeout", "BadStatusError", "Skip",
+    "StorageError", "FetchError", "FetchTimeout", "BadStatusError", "WorkerError", "WorkerDied", "WorkerTimeout",
+    "Skip",
 ]
 
 
@@ -75,6 +79,20 @@ class BadStatusError(FetchError):
     def __init__(self, message: str, *, url: str = "", status: int = 0) -> None:
         self.status = status
         super().__init__(message, url=url)
+
+
+class WorkerError(RunError):
+    pass
+
+
+class WorkerDied(WorkerError):
+    pass
+
+
+class WorkerTimeout(WorkerError):
+    def __init__(self, message: str, *, seconds: float = 0.0) -> None:
+        self.seconds = seconds
+        super().__init__(message)
 
 
 class Skip(Exception):

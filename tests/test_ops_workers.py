@@ -1,0 +1,93 @@
+"""The one worker-pool policy, on real processes: a dead worker's task runs once more in a new worker, then
+fails alone; a task past its deadline has its worker replaced; workers never see the terminal's Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from opssite import alive, children
+
+from wiredesk.core.errors import WorkerDied, WorkerTimeout
+from wiredesk.core.workers import WorkerPool
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see the workers")
+
+
+def pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def kill_own_process() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def spin() -> None:
+    while True:
+        pass
+
+
+def wait_for_workers(count: int) -> list[int]:
+    """The first `count` workers of the pool this test started (other tests may have left children)."""
+    deadline = time.monotonic() + 60
+    while len(workers := [pid for pid in children(os.getpid()) if pid not in EARLIER]) < count:
+        assert time.monotonic() < deadline, "no worker started"
+        time.sleep(0.02)
+    return workers
+
+
+EARLIER: set[int] = set()
+
+
+@pytest.fixture(autouse=True)
+def earlier_children() -> None:
+    EARLIER.clear()
+    EARLIER.update(children(os.getpid()))
+
+
+def test_a_task_whose_worker_is_killed_runs_again_in_a_new_worker() -> None:
+    with WorkerPool(1) as pool:
+        task = pool.submit(pid_after, 3)
+        [first] = wait_for_workers(1)
+        time.sleep(0.5)  # into the task
+        os.kill(first, signal.SIGKILL)
+        second = task.result(timeout=60)
+        assert second != first and not alive(first)
+
+
+def test_a_task_that_kills_two_workers_fails_alone_and_the_pool_goes_on() -> None:
+    with WorkerPool(2) as pool:
+        deadly = pool.submit(kill_own_process)
+        fine = [pool.submit(pid_after, 0.1) for _ in range(4)]
+        with pytest.raises(WorkerDied, match="died 2 times"):
+            deadly.result(timeout=60)
+        assert all(isinstance(task.result(timeout=60), int) for task in fine)
+        assert isinstance(pool.submit(pid_after, 0).result(timeout=60), int)
+
+
+def test_a_task_past_its_deadline_fails_and_its_worker_is_replaced() -> None:
+    with WorkerPool(1) as pool:
+        before = pool.submit(pid_after, 0).result(timeout=60)
+        stuck = pool.submit(spin, deadline=1.0)
+        with pytest.raises(WorkerTimeout, match="longer than 1 s"):
+            stuck.result(timeout=60)
+        assert not alive(before)
+        after = pool.submit(pid_after, 0, deadline=30).result(timeout=60)
+        assert after != before
+
+
+def test_workers_ignore_ctrl_c_even_while_starting_and_close_ends_them() -> None:
+    with WorkerPool(2) as pool:
+        tasks = [pool.submit(pid_after, 1) for _ in range(2)]
+        workers = wait_for_workers(2)
+        for pid in workers:  # as the terminal sends it to the whole group, at once, however far they got
+            os.kill(pid, signal.SIGINT)
+            os.kill(pid, signal.SIGTERM)
+        assert sorted(task.result(timeout=60) for task in tasks) == sorted(workers)
+        busy = pool.submit(pid_after, 60)
+        time.sleep(0.2)
+    assert busy.done() and not any(alive(pid) for pid in workers)
