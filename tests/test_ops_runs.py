@@ -126,6 +126,33 @@ def test_a_killed_extraction_worker_loses_no_page(site: Site, tmp_path: Path, wi
     assert (counts["new"], counts["failed"], counts["errors"]) == (len(links), 0, [])
 
 
+def test_an_import_queued_behind_a_reindex_writes_into_the_index_the_reindex_made(tmp_path: Path,
+                                                                                  wiredesk_bin: str) -> None:
+    from wiredesk.core.config import load_config
+    from wiredesk.index import rebuild
+    from wiredesk.ingest.replay import replay
+    from wiredesk.lock import run_lock
+
+    config_path = write_config(tmp_path)
+    early, late = tmp_path / "early.jsonl", tmp_path / "late.jsonl"
+    for path, word in ((early, "early"), (late, "late")):
+        path.write_text("".join(json.dumps({"id": f"{word}-{n}", "title": f"{word} tender {n}", "body": f"An {word} tender."})
+                                + "\n" for n in range(5)))
+    call(wiredesk_bin, config_path, "import", str(early))  # a home with an index to replace
+    config = load_config(config_path)
+    with run_lock(config.storage.run_lock):  # what `wiredesk reindex` holds while it rebuilds
+        queued = start(wiredesk_bin, config_path, "import", str(late), "--wait", "60")
+        lock_file = str(config.storage.run_lock)
+        wait_for(lambda: any(os.path.realpath(f"/proc/{queued.pid}/fd/{fd}") == lock_file
+                             for fd in os.listdir(f"/proc/{queued.pid}/fd")), timeout=60)
+        time.sleep(0.5)
+        rebuild(config.storage.index_root, replay(config, workers=1))
+    out, err = queued.communicate(timeout=60)
+    assert queued.returncode == 0, err
+    assert search_total(wiredesk_bin, config_path, "late") == 5
+    assert search_total(wiredesk_bin, config_path, "early") == 5
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
 def test_a_killed_analysis_worker_loses_no_release_of_a_reindex(tmp_path: Path, wiredesk_bin: str) -> None:
     config = write_config(tmp_path)

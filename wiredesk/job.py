@@ -171,6 +171,7 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
     read and indexed; the final commit waits for the archive, so a finished import is wholly rebuildable.
     """
     from concurrent.futures import Future, ThreadPoolExecutor
+    from contextlib import closing
 
     from wiredesk.index import open_index
     from wiredesk.ingest import Archive
@@ -178,14 +179,16 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
     from .records import ImportReport, read_records
 
     report = ImportReport()
-    archive = Archive(config.storage.archive)
-    index = open_index(config.storage.index_root)
-
+    # the lock first: an import queued behind a reindex must open the index the reindex swapped in, not
+    # the folder it replaced
     with (run_lock(config.storage.run_lock, wait=wait),
+          open_index(config.storage.index_root) as index,
           ThreadPoolExecutor(1, thread_name_prefix="wiredesk-archive") as archiver,
-          index.writer() as writer):
+          index.writer() as writer,
+          closing(read_records(stream, report, source=source)) as batches):
+        archive = Archive(config.storage.archive)
         archived: Future | None = None
-        for batch in read_records(stream, report, source=source):
+        for batch in batches:
             if archived is not None:
                 archived.result()  # one batch in flight bounds the records held in memory
             archived = archiver.submit(archive.put_record_lines, batch.archived)
