@@ -34,6 +34,11 @@ _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr", "
 
 # A list is a box of links (menu, related stories) when link text makes up more than this share of its
 # items' text on average; the generic extractor's output is filtered by the same share.
+# The generic extractor runs XPath steps such as `//p//text()`, whose cost libxml2 makes grow with the square
+# of the nodes they gather: 300,000 tiny paragraphs took minutes. A page with more elements than this goes to
+# `dense_paragraphs`, which is linear; the largest real pages measured have about 9,000 (most under 2,000),
+# and a page of this many takes the generic extractor a few seconds in its worst shape.
+MAX_GENERIC_ELEMENTS = 10_000
 _LINK_LIST_SHARE = 0.6
 _MIN_LINK_LIST = 3  # items: before extraction, two links side by side may still be the story's
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
@@ -261,11 +266,35 @@ def _merge_split_bodies(tree: lxml_html.HtmlElement) -> None:
 
 
 def block_paragraphs(container: lxml_html.HtmlElement) -> list[str]:
-    """The text of each outermost block element (`p`, `li`, `h2`...) under `container`, or its whole text
-    when it has none."""
-    blocks = [b for b in container.iter(*_BLOCKS) if not any(a.tag in _BLOCKS for a in b.iterancestors())]
+    """The text of each outermost block element (`p`, `li`, `h2`...) in `container` (itself included), or
+    its whole text when it has none. One pass, whatever the nesting: a block's inside is not walked."""
+    blocks, stack = [], [container]
+    while stack:
+        element = stack.pop()
+        if element.tag in _BLOCKS:
+            blocks.append(element)
+        else:
+            stack.extend(reversed(element))  # children, so that they pop in document order
     texts = [_squash(b.text_content()) for b in blocks] if blocks else [_squash(container.text_content())]
     return [t for t in texts if t]
+
+
+def dense_paragraphs(tree: lxml_html.HtmlElement) -> list[str]:
+    """The article text of a page too large for the generic extractor, in linear time: the outermost blocks
+    of the element whose paragraphs (its own, and half its children's) hold the most text, as readability
+    scores them; the whole body's blocks when the page has no paragraph."""
+    scores: dict[lxml_html.HtmlElement, float] = {}
+    for paragraph in tree.iter("p"):
+        size = len(paragraph.text_content())  # paragraphs do not nest in parsed HTML: one pass in all
+        parent = paragraph.getparent()
+        for ancestor, share in ((parent, 1.0), (parent.getparent() if parent is not None else None, 0.5)):
+            if ancestor is not None:
+                scores[ancestor] = scores.get(ancestor, 0.0) + share * size
+    if scores:
+        container = max(scores, key=scores.__getitem__)
+    else:
+        container = tree.find("body") if tree.find("body") is not None else tree
+    return block_paragraphs(container)
 
 
 def _rule_paragraphs(tree: lxml_html.HtmlElement) -> list[str]:
@@ -388,6 +417,8 @@ def clean_tree(tree: lxml_html.HtmlElement, *, url: str = "") -> CleanPage:
     for element in marked(tree, "remove"):
         _drop(element)
     paragraphs = _rule_paragraphs(tree)
+    if not paragraphs and sum(1 for _ in tree.iter()) > MAX_GENERIC_ELEMENTS:
+        paragraphs = dense_paragraphs(tree)
     generic = not paragraphs
     if generic:
         _drop_chrome(tree)

@@ -40,7 +40,7 @@ from .page import RawPage
 from .pipeline import run_steps
 from .rules import has_rules, mark_rules
 
-__all__ = ["Draft", "STEPS", "extract"]
+__all__ = ["Draft", "STEPS", "extract", "warm_up"]
 
 _MIN_WORDS = 25  # fewer words than this is a stub, a listing or an error page, not a release
 _MAX_CATEGORIES = 20
@@ -75,6 +75,24 @@ def extract(page: RawPage, *, source: SourceConfig | None = None) -> Release:
     a listing, a feed), `pipeline.StepError` when a step fails otherwise."""
     start = Draft(page=page, source=source, release=Release(body="", source=page.source, fetched=page.fetched))
     return run_steps(start, STEPS).release.with_derived()
+
+
+_WARM_UP_PAGE = (b"<html><head><title>Minister opens solar park in Jaipur</title></head><body><article>"
+                 b"<h1>Minister opens solar park in Jaipur</h1><p>JAIPUR, April 15 (PTI): Union Minister Anil Mehra "
+                 b"on Tuesday opened a 500-megawatt solar park near Jaipur built by Suryodaya Renewables Ltd, the "
+                 b"Ministry of New and Renewable Energy (MNRE) said in a statement issued in New Delhi.</p>"
+                 b"</article></body></html>")
+
+
+def warm_up() -> None:
+    """Extract a small built-in page: what extraction loads on its first page (the gazetteer, the entity
+    tables, the language model) is then loaded, so that a worker's first page is timed like the others."""
+    page = RawPage(url="https://wiredesk.invalid/warm-up.html", body=_WARM_UP_PAGE,
+                   fetched=datetime.now(timezone.utc), source="")
+    try:
+        extract(page)
+    except Skip:
+        pass
 
 
 # the steps, in order -------------------------------------------------------------------------------------

@@ -201,6 +201,7 @@ def _stamp(tree: lxml_html.HtmlElement) -> tuple[datetime | None, str]:
     (`<span>17:08</span> 10/04/2011`), so the line is the text's element or its parent, whichever first
     holds a whole stamp."""
     found: list[tuple[lxml_html.HtmlElement, datetime, str]] = []
+    lines: dict[lxml_html.HtmlElement, str] = {}  # each element's text is read once: many times would be quadratic
     for text in tree.xpath(_TEXT_NODES):
         if not _CLOCK.search(text):
             continue
@@ -208,7 +209,9 @@ def _stamp(tree: lxml_html.HtmlElement) -> tuple[datetime | None, str]:
         for _ in range(2):
             if element is None:
                 break
-            line = " ".join(element.text_content().split())
+            line = lines.get(element)
+            if line is None:
+                line = lines[element] = " ".join(element.text_content().split())
             if len(line) > _MAX_STAMP_LINE:
                 break
             stamp = visible_date(line)
