@@ -35,7 +35,7 @@ from wiredesk.core.release import Release
 from wiredesk.core.workers import InThread, WorkerPool
 
 from .archive import Archive
-from .extract import extract
+from .extract import extract, warm_up
 from .fetch import Fetcher, scope_problem
 from .localfiles import read_local
 from .page import RawPage
@@ -197,7 +197,7 @@ class Harvest:
 
     def _executor(self) -> WorkerPool | InThread:
         if self.workers >= 1:
-            return WorkerPool(self.workers, name="wiredesk-extract")
+            return WorkerPool(self.workers, name="wiredesk-extract", warm=warm_up)
         return InThread(name="wiredesk-extract")
 
     def _extract(self, executor: WorkerPool | InThread, page: RawPage) -> Future[Release]:

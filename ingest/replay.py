@@ -14,7 +14,7 @@ from wiredesk.core.release import Release
 from wiredesk.core.workers import WorkerPool
 
 from .archive import Archive
-from .extract import extract
+from .extract import extract, warm_up
 from .page import RawPage
 
 __all__ = ["replay"]
@@ -39,7 +39,7 @@ def _replayed(config: Config, *, workers: int | None) -> Iterator[Release]:
     by_name = {s.name: s for s in config.sources}
     size = workers or max(1, min(2, os.cpu_count() or 1))
     window: deque[tuple[RawPage, Future[Release]]] = deque()
-    with WorkerPool(size, name="wiredesk-reindex") as pool:
+    with WorkerPool(size, name="wiredesk-reindex", warm=warm_up) as pool:
         for page in archive.pages():
             # a page whose source left the config is still held to its own host for the canonical URL it names
             source = by_name.get(page.source) or SourceConfig(name=page.source, kind="files")

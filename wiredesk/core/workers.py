@@ -89,11 +89,14 @@ class _Result:
 class WorkerPool:
     """Up to `size` worker processes, started as tasks arrive; `close()` (or the `with` block) ends them."""
 
-    def __init__(self, size: int, *, name: str = "wiredesk-worker") -> None:
+    def __init__(self, size: int, *, name: str = "wiredesk-worker", warm: Callable[[], object] | None = None) -> None:
+        """`warm`, a module-level function, runs in each worker before its first task (loading what the tasks
+        load on first use), so that a deadline times the task's own work."""
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.size = size
         self.name = name
+        self._warm = pickle.dumps(warm, protocol=pickle.HIGHEST_PROTOCOL)
         self._lock = threading.Lock()
         self._pending: deque[_Task] = deque()
         self._workers: list[_Worker] = []
@@ -217,6 +220,7 @@ class WorkerPool:
             theirs.close()
         conn = Connection(ours.detach())
         conn.send(list(sys.path))
+        conn.send_bytes(self._warm)
         worker = _Worker(process, conn)
         self._workers.append(worker)
         return worker
@@ -334,8 +338,17 @@ class _RemoteTraceback(Exception):
 # the worker side ----------------------------------------------------------------------------------------
 
 def serve(conn: Connection, parent: int) -> None:
-    """A worker's life: read a task, say it began, run it, send its result; until the pipe closes."""
+    """A worker's life: warm up, then read a task, say it began, run it, send its result; until the pipe
+    closes."""
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True, name="wiredesk-orphan-watch").start()
+    try:
+        warm = pickle.loads(conn.recv_bytes())
+        if warm is not None:
+            warm()
+    except (EOFError, OSError):
+        return
+    except Exception:  # noqa: S110 - only a head start: a real fault shows again, reported, in the first task
+        pass
     while True:
         try:
             data = conn.recv_bytes()
