@@ -125,7 +125,7 @@ class Harvest:
     """Iterate for the outcomes, `confirm` what the index committed, `close` when done (also on error).
 
     `workers`: extraction processes (default: up to 2, the cores we have), each page under the deadline
-    `fetch.extract_timeout`; 0 extracts in a thread, without a deadline (for tests and debugging).
+    `fetch.extract_deadline`; 0 extracts in a thread, without a deadline (for tests and debugging).
     `backoff`: the fetcher's first retry wait in seconds.
     `stop`: polled while waiting for the network; once true, iteration ends and the pages in flight are
     abandoned (the next run fetches them again), so a page that hangs until its timeout cannot hold up a
@@ -202,7 +202,7 @@ class Harvest:
 
     def _extract(self, executor: WorkerPool | InThread, page: RawPage) -> Future[Release]:
         return executor.submit(extract, page, source=self._source(page.source),
-                               deadline=self.config.fetch.extract_timeout)
+                               deadline=self.config.fetch.extract_deadline)
 
     def _source(self, name: str) -> SourceConfig:
         return next(s for s in self.sources if s.name == name)
@@ -231,7 +231,7 @@ class Harvest:
             outcome = Outcome(page.source, page.url, "failed", reason=f"extraction error: {exc}")
         except WorkerTimeout as exc:  # a page built to be slow, or a bug: its worker was replaced
             outcome = Outcome(page.source, page.url, "failed",
-                              reason=f"extraction took longer than {exc.seconds:g} s (fetch.extract_timeout)")
+                              reason=f"extraction took longer than {exc.seconds:g} s (fetch.extract_deadline)")
         except WorkerDied as exc:
             outcome = Outcome(page.source, page.url, "failed", reason=f"extraction stopped: {exc}")
         except Exception as exc:  # a bug outside the steps

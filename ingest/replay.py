@@ -16,6 +16,7 @@ from wiredesk.core.workers import WorkerPool
 from .archive import Archive
 from .extract import extract, warm_up
 from .page import RawPage
+from .pipeline import StepError
 
 __all__ = ["replay"]
 
@@ -26,8 +27,8 @@ def replay(config: Config, *, workers: int | None = None) -> Iterator[Release]:
     """Every archived page (latest per URL) extracted again, then every archived import record; offline.
 
     Pages are extracted in `workers` processes (default: up to 2), in archive order, each under the
-    deadline `fetch.extract_timeout`, as in an ingest run. A page that yields no release now, or whose
-    extraction runs out of time, is passed over (logged); so is a record that no longer parses.
+    deadline `fetch.extract_deadline`, as in an ingest run. A page that yields no release now, or whose
+    extraction fails or runs out of time, is passed over (logged); so is a record that no longer parses.
     Raises ConfigError at once, before any page is read, for a CSS selector of a source that cannot be read.
     """
     config.check_selectors()
@@ -43,7 +44,7 @@ def _replayed(config: Config, *, workers: int | None) -> Iterator[Release]:
         for page in archive.pages():
             # a page whose source left the config is still held to its own host for the canonical URL it names
             source = by_name.get(page.source) or SourceConfig(name=page.source, kind="files")
-            window.append((page, pool.submit(extract, page, source=source, deadline=config.fetch.extract_timeout)))
+            window.append((page, pool.submit(extract, page, source=source, deadline=config.fetch.extract_deadline)))
             if len(window) > 2 * size:
                 yield from _extracted(*window.popleft())
         while window:
@@ -60,5 +61,5 @@ def _extracted(page: RawPage, future: Future[Release]) -> Iterator[Release]:
         yield future.result()
     except Skip as exc:
         log.info("reindex: %s: %s", page.url, exc.reason)
-    except WorkerError as exc:
-        log.warning("reindex: %s: extraction stopped: %s", page.url, exc)
+    except (StepError, WorkerError) as exc:  # as in an ingest run, the page fails alone
+        log.warning("reindex: %s: extraction failed: %s", page.url, exc)

@@ -57,12 +57,12 @@ def test_a_page_past_the_extraction_deadline_fails_alone_and_the_run_goes_on(tmp
         links = publish(site, range(4), prefix="/wire")
         huge = site.url("/wire/huge.html")
         site.route("/wire/feed.xml", Reply(200, feed([huge, *links]), {"Content-Type": "application/rss+xml"}))
-        config = write_config(tmp_path, ("wire", site.url("/wire/feed.xml")), extra="extract_timeout = 2\n")
+        config = write_config(tmp_path, ("wire", site.url("/wire/feed.xml")), extra="extract_deadline = 2\n")
         done = call(wiredesk_bin, config, "ingest", "--json", timeout=300)
     assert done.returncode == 0, done.stderr
     counts = json.loads(done.stdout)["sources"]["wire"]
     assert (counts["new"], counts["failed"]) == (4, 1)
-    assert counts["errors"] == [{"url": huge, "reason": "extraction took longer than 2 s (fetch.extract_timeout)"}]
+    assert counts["errors"] == [{"url": huge, "reason": "extraction took longer than 2 s (fetch.extract_deadline)"}]
     # failed, not skipped: a later run tries it again
     conn = open_state(config.parent / "home" / "state.sqlite", create=False)
     try:

@@ -69,17 +69,17 @@ class FetchConfig:
     respect_robots: bool = True
     max_attempts: int = 5  # runs in which a failing page is tried before it is given up
     max_redirects: int = 10
-    extract_timeout: float = 30.0  # seconds one page's extraction may take; its worker is then replaced
+    extract_deadline: float = 30.0  # seconds one page's extraction may take; its worker is then replaced
 
 
 # Ceilings on [fetch] values: past them a value only holds the run (and its lock) or the memory hostage.
 FETCH_MAXIMA: Mapping[str, float] = {
     "timeout": 3600, "connect_timeout": 3600, "deadline": 3600, "delay": 3600, "max_bytes": 1 << 30,
     "concurrency": 1000, "per_host": 100, "retries": 10, "max_attempts": 1000, "max_redirects": 50,
-    "extract_timeout": 3600,
+    "extract_deadline": 3600,
 }
 # Seconds values that must be above zero (a zero timeout fails every request)
-_POSITIVE = frozenset({"timeout", "connect_timeout", "deadline", "extract_timeout"})
+_POSITIVE = frozenset({"timeout", "connect_timeout", "deadline", "extract_deadline"})
 MAX_EVERY = timedelta(days=365)
 
 
