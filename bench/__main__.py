@@ -5,6 +5,7 @@
     python -m bench ingest fetch                          the loopback ingestion benchmarks only
     python -m bench import search --docs /tmp/reuters/docs.jsonl   a real corpus (JSON lines) and its own query mix
     python -m bench entities                              entities against reuters-dev's codes (its own options)
+    python -m bench ranking                               nDCG@10 and Recall@100 on ../shared's collections, beside FTS5
 
 Search latency puts wiredesk beside SQLite FTS5 and, when the tantivy package is installed (the `bench`
 extra), tantivy.
@@ -186,6 +187,18 @@ def _fetch_child(argv: list[str]) -> None:
     print(json.dumps(fetch_child(args.base, args.pages, json.loads(args.fetch))))
 
 
+def _ranking(argv: list[str]) -> None:
+    from .ranking import main as ranking
+
+    parser = argparse.ArgumentParser(prog="python -m bench ranking",
+                                     description="Ranking quality on every ../shared/fixtures/ir-* collection, "
+                                                 "beside SQLite FTS5 (skipped without ../shared).")
+    parser.add_argument("--shared-dir", type=Path, default=HERE.parent.parent / "shared",
+                        help="the shared material beside the checkout (default: ../shared)")
+    args = parser.parse_args(argv)
+    sys.exit(ranking(args.shared_dir))
+
+
 def main(argv: list[str]) -> None:
     if argv[:1] == ["fetch-child"]:  # internal: the fetch stage in a process of its own, for its memory
         _fetch_child(argv[1:])
@@ -194,6 +207,9 @@ def main(argv: list[str]) -> None:
         from .entities import main as entities_main
 
         entities_main(argv[1:])
+        return
+    if argv[:1] == ["ranking"]:  # quality, not speed: none of the sizes, corpora or results files
+        _ranking(argv[1:])
         return
     args = _arguments(argv)
     results: dict[str, Any] = {

@@ -50,7 +50,7 @@ def similar(index: Index, id: str, *, limit: int = 10) -> Results:
     release = _release(index, id)
     evaluator = Evaluator(index)
     counts = Counter(terms(f"{release.title}\n{release.body}"))
-    weighted = sorted(counts, key=lambda t: (-counts[t] * evaluator.idf("body", t), t))[:_SIMILAR_TERMS]
+    weighted = sorted(counts, key=lambda t: (-counts[t] * evaluator.idf(evaluator.field_frequency("body", t)), t))[:_SIMILAR_TERMS]
     if not weighted:
         return Results(query=f"similar:{id}", total=0, page=1, hits=())
     exclude = Term("cluster", release.cluster) if release.cluster else Term("id", release.id)
@@ -58,7 +58,7 @@ def similar(index: Index, id: str, *, limit: int = 10) -> Results:
     matches = _match(evaluator, node)
     order = _order(matches, "relevance", needed=min(limit, len(matches.docnums)))[:limit] \
         if len(matches.docnums) else np.zeros(0, dtype=np.int64)
-    hits = tuple(_hit(evaluator, matches.docnums[p], matches.scores[p], matches.terms) for p in order)
+    hits = tuple(_hit(evaluator, matches, p) for p in order)
     return Results(query=f"similar:{id}", total=len(matches.docnums), page=1, hits=hits,
                    took_ms=(time.perf_counter() - started) * 1000)
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from wiredesk.core.release import Dateline
 
+from .explain import Explanation
+
 __all__ = ["Hit", "Results"]
 
 
@@ -26,6 +28,7 @@ class Hit:
     cluster: str = ""
     copies: int = 1  # with collapse: documents of this hit's cluster in the result set
     copy_sources: tuple[str, ...] = ()  # with collapse: their sources
+    explanation: Explanation | None = None  # with explain: how the score was made
 
     def to_dict(self, *, collapse: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -42,6 +45,8 @@ class Hit:
         if collapse:
             out["copies"] = self.copies
             out["copy_sources"] = list(self.copy_sources)
+        if self.explanation is not None:
+            out["explain"] = self.explanation.to_dict()
         return out
 
 

@@ -19,7 +19,9 @@ from . import facets as facet_counts
 from .dates import parse_when
 from .query import And, Node, Not, Or, Range, Term, filter_node, parse
 from .results import Hit, Results
-from .scoring import Evaluator, positive_terms
+from . import feedback
+from .explain import explain
+from .scoring import Evaluator, Match, positive_terms, scored_terms
 from .snippets import snippet
 
 __all__ = ["SearchRequest", "SORTS", "run", "export", "batch"]
@@ -38,6 +40,8 @@ class SearchRequest:
     limit: int = 10
     page: int = 1
     collapse: bool = False
+    expand: bool = False  # pseudo-relevance feedback (`feedback`)
+    explain: bool = False  # each hit says how its score was made (`explain`)
     facet_limit: int = facet_counts.DEFAULT_TOP  # values per facet, count-descending (all months: a large one)
 
 
@@ -50,6 +54,7 @@ class _Matches:
     published: np.ndarray
     masks: list[np.ndarray]  # per segment, for facets
     terms: set[str]  # text terms to highlight
+    found: list[Match]  # per segment, with the parts of the scores when asked to explain them
 
 
 def _plan(request: SearchRequest) -> tuple[Node, Node]:
@@ -70,11 +75,21 @@ def _plan(request: SearchRequest) -> tuple[Node, Node]:
     return typed, parts[0] if len(parts) == 1 else And(tuple(parts))
 
 
-def _match(evaluator: Evaluator, node: Node) -> _Matches:
+def _match(evaluator: Evaluator, node: Node, *, expand: bool = False, explain: bool = False) -> _Matches:
     node = evaluator.expand(node)
+    matches = _matched(evaluator, node, explain=explain and not expand)
+    if expand and len(matches.docnums):
+        top = _order(matches, "relevance", needed=min(feedback.DOCUMENTS, len(matches.docnums)))[:feedback.DOCUMENTS]
+        node = feedback.expanded(evaluator, node, matches.docnums[top], matches.scores[top],
+                                 query_terms=len(scored_terms(node)))
+        matches = _matched(evaluator, node, explain=explain)
+    return matches
+
+
+def _matched(evaluator: Evaluator, node: Node, *, explain: bool) -> _Matches:
     docnums, scores, published, masks = [], [], [], []
-    for seg in evaluator.segments:
-        found = evaluator.evaluate(node, seg)
+    matched = evaluator.match(node, explain=explain)
+    for seg, found in zip(evaluator.segments, matched):
         mask = found.mask & seg.live
         local = np.flatnonzero(mask)
         masks.append(mask)
@@ -84,7 +99,7 @@ def _match(evaluator: Evaluator, node: Node) -> _Matches:
     empty = np.zeros(0, dtype=np.int64)
     return _Matches(np.concatenate(docnums) if docnums else empty,
                     np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32),
-                    np.concatenate(published) if published else empty, masks, positive_terms(node))
+                    np.concatenate(published) if published else empty, masks, positive_terms(node), matched)
 
 
 def _order(matches: _Matches, sort: str, *, needed: int) -> np.ndarray:
@@ -108,12 +123,24 @@ def _order(matches: _Matches, sort: str, *, needed: int) -> np.ndarray:
     return np.lexsort(keys)
 
 
-def _hit(evaluator: Evaluator, docnum: int, score: float, terms: set[str]) -> Hit:
-    release = evaluator.index.release_at(int(docnum))
-    text, marks = snippet(release.body or release.lead or release.title, terms)
-    return Hit(id=release.id, score=float(score), title=release.title, url=release.url, published=release.published,
-               agency=release.agency, source=release.source, dateline=release.dateline, snippet=text,
-               highlights=marks, cluster=release.cluster)
+def _hit(evaluator: Evaluator, matches: _Matches, position: int, *, explained: bool = False) -> Hit:
+    """The hit at a position into `matches`, with its explanation if asked."""
+    docnum = int(matches.docnums[position])
+    release = evaluator.index.release_at(docnum)
+    text, marks = snippet(release.body or release.lead or release.title, matches.terms)
+    explanation = None
+    if explained:
+        number = _segment_of(evaluator, docnum)
+        seg = evaluator.segments[number]
+        explanation = explain(evaluator, matches.found[number], seg, docnum - seg.offset)
+    return Hit(id=release.id, score=float(matches.scores[position]), title=release.title, url=release.url,
+               published=release.published, agency=release.agency, source=release.source, dateline=release.dateline,
+               snippet=text, highlights=marks, cluster=release.cluster, explanation=explanation)
+
+
+def _segment_of(evaluator: Evaluator, docnum: int) -> int:
+    """The number of the segment holding a global document number."""
+    return int(np.searchsorted(evaluator.offsets, docnum, side="right")) - 1
 
 
 def _clusters(evaluator: Evaluator, matches: _Matches, order: np.ndarray) -> tuple[list[int], Counter, dict]:
@@ -183,7 +210,7 @@ def run(index: Index, request: SearchRequest) -> Results:
 def _run(evaluator: Evaluator, request: SearchRequest, *, snippets: bool = True) -> Results:
     started = time.perf_counter()
     typed, node = _plan(request)
-    matches = _match(evaluator, node)
+    matches = _match(evaluator, node, expand=request.expand, explain=request.explain)
     counted = facet_counts.count(evaluator.segments, matches.masks, request.facets, top=request.facet_limit) \
         if request.facets else {}
     first = (request.page - 1) * request.limit
@@ -196,14 +223,14 @@ def _run(evaluator: Evaluator, request: SearchRequest, *, snippets: bool = True)
         clusters = len(representatives)
         hits = []
         for position in representatives[first:first + request.limit]:
-            hit = _hit(evaluator, matches.docnums[position], matches.scores[position], matches.terms)
+            hit = _hit(evaluator, matches, position, explained=request.explain)
             name = hit.cluster or f"doc:{matches.docnums[position]}"
             hits.append(_with_copies(hit, copies[name], copy_sources.get(name, [])))
     else:
         clusters = 0 if request.collapse else None
         page = order[first:first + request.limit]
         if snippets:
-            hits = [_hit(evaluator, matches.docnums[p], matches.scores[p], matches.terms) for p in page]
+            hits = [_hit(evaluator, matches, p, explained=request.explain) for p in page]
         else:
             hits = _bare_hits(evaluator, matches.docnums[page], matches.scores[page])
     suggestion = _suggest(evaluator, request.query, typed) if snippets else None
@@ -219,10 +246,9 @@ def _with_copies(hit: Hit, copies: int, sources: list[str]) -> Hit:
 def _bare_hits(evaluator: Evaluator, docnums: np.ndarray, scores: np.ndarray) -> list[Hit]:
     """Hits with their id and score only (`batch`), the ids read from the segments' id columns: a stored
     release to unpack for each would cost most of a query."""
-    offsets = np.array([seg.offset for seg in evaluator.segments], dtype=np.int64)
     hits = []
     for docnum, score in zip(docnums.tolist(), scores.tolist()):
-        seg = evaluator.segments[int(np.searchsorted(offsets, docnum, side="right")) - 1]
+        seg = evaluator.segments[_segment_of(evaluator, docnum)]
         codes, table = seg.codes("id")
         hits.append(Hit(id=table[codes[docnum - seg.offset]], score=float(score), title="", url="", published=None,
                         agency="", source="", dateline=Dateline(), snippet=""))
@@ -252,10 +278,10 @@ def export(index: Index, request: SearchRequest) -> Iterator[Hit]:
     if not len(matches.docnums):
         return
     for position in _order(matches, request.sort, needed=len(matches.docnums)):
-        yield _hit(evaluator, matches.docnums[position], matches.scores[position], matches.terms)
+        yield _hit(evaluator, matches, position)
 
 
-def batch(index: Index, lines: Iterable[str], *, limit: int = 10) -> Iterator[dict]:
+def batch(index: Index, lines: Iterable[str], *, limit: int = 10, expand: bool = False) -> Iterator[dict]:
     """`qid<TAB>query` lines -> {"qid", "total", "took_ms", "hits": [{"id", "score"}]}, one snapshot for all.
 
     A bad query gives its line with total 0 and an "error"; the batch goes on. Blank lines are skipped; a
@@ -271,7 +297,7 @@ def batch(index: Index, lines: Iterable[str], *, limit: int = 10) -> Iterator[di
             qid, query = str(number), line
         started = time.perf_counter()
         try:
-            results = _run(evaluator, SearchRequest(query=query, limit=limit), snippets=False)
+            results = _run(evaluator, SearchRequest(query=query, limit=limit, expand=expand), snippets=False)
         except QueryError as exc:
             yield {"qid": qid, "total": 0, "took_ms": round((time.perf_counter() - started) * 1000, 3), "hits": [],
                    "error": str(exc)}

@@ -1,10 +1,25 @@
-"""Evaluate a query tree over each segment with numpy: a boolean match mask and a BM25F-style score.
+"""Evaluate a query tree over the segments of a snapshot with numpy: a boolean match mask and a BM25F score.
 
-A term's whole posting list is read as arrays and scored at once; AND, OR and NOT are mask algebra, date
-ranges compare a column array, filters are posting masks that add nothing to the score. Every text field is
-scored with BM25 (its own length normalisation `B`), weighted by `WEIGHTS` and summed, so a title match
-outranks a body match and a document matching more of the words outranks one matching fewer.
-Wildcards, fuzzy terms and acronyms are rewritten into plain terms and phrases first (`expand`).
+Ranking is BM25F (Robertson, Zaragoza and Taylor, 2004). For a query term t and a document d with the text
+fields f (title, body, acronyms):
+
+    tf~(t, d)   = sum over f of  W[f] * tf(t, d, f) / (1 - B[f] + B[f] * len(d, f) / avglen(f))
+    score(t, d) = idf(t) * (K1 + 1) * tf~(t, d) / (K1 + tf~(t, d))
+    idf(t)      = max(log((N - df(t) + 0.5) / (df(t) + 0.5)), IDF_FLOOR)
+
+where tf(t, d, f) is the term's frequency in the field (a word of the body's first paragraph counts
+`LEAD_WEIGHT` more), len and avglen the field's length and its mean over the index, N the documents and
+df(t) those holding t in any field. The fields' length-normalised frequencies are weighted and added first,
+then saturated once, so a word in the title and again in the body is one piece of evidence, not two.
+A document's score is the sum of its terms' scores; AND, OR and NOT are mask algebra; filters and date
+ranges only narrow.
+
+A term is anything with a frequency per field, and each is scored by the same formula:
+- a word;
+- a phrase: tf counts the times its words stand side by side in the field, df the documents holding it;
+- alternatives (`Alternatives`, an acronym and its long form): tf adds up the alternatives' frequencies
+  field by field, df counts the documents holding any of them.
+Wildcards and fuzzy words are rewritten first (`expand`) into the words they stand for, each a term.
 """
 
 from __future__ import annotations
@@ -13,7 +28,6 @@ import fnmatch
 import math
 import re
 from dataclasses import dataclass, field
-from functools import reduce
 
 import numpy as np
 
@@ -22,27 +36,80 @@ from wiredesk.index.analysis import term as analyse
 from wiredesk.index.analysis import terms as analyse_all
 from wiredesk.index.schema import TEXT_FIELDS
 
+from .positions import phrase_frequencies
 from .query import All, And, Fuzzy, Node, Not, Or, Pattern, Phrase, Range, Term
 
-__all__ = ["WEIGHTS", "B", "K1", "Evaluator", "Match"]
+__all__ = ["WEIGHTS", "B", "K1", "IDF_FLOOR", "Alternatives", "Weighted", "Rescored", "Part", "Match", "Evaluator",
+           "scored_terms", "positive_terms"]
 
-# Tuned on general grounds, not on one collection: headlines are short and dense, so their length matters
-# little (low B) and a word there says more (weight 2.5); acronym expansions are a short list (no length
-# normalisation). K1 1.2 is the usual saturation.
+# Chosen on two judged collections together (news and science; see the README's ranking section): a headline
+# word says more than a body word (W) and headlines are short, so their length matters less (B); K1 and the
+# body's B as in most BM25 work. Acronym lists are short and unnormalised.
 WEIGHTS = {"title": 2.5, "body": 1.0, "acronyms": 1.0}
 B = {"title": 0.3, "body": 0.75, "acronyms": 0.0}
 K1 = 1.2
-_IDF_FLOOR = 0.05  # far below the idf of any informative word (0.69 for one in a third of the documents)
+# Robertson and Spärck Jones' idf, as in SQLite FTS5: a word in half the documents or more is no evidence,
+# which with long queries in plain words works as a stop list made from the index; the floor, far below any
+# informative word's idf (0.69 for one in a third of the documents), lets matching it still count a little.
+IDF_FLOOR = 0.05
 _MAX_EXPANSIONS = 128  # terms a wildcard or fuzzy word may stand for
-_NO_DOCS = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Alternatives(Node):
+    """Ways of writing one thing (an acronym and its long form), scored as one term: Terms and Phrases."""
+
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Weighted(Node):
+    """A part of a query whose score counts `weight` times."""
+
+    item: Node
+    weight: float
+
+
+@dataclass(frozen=True)
+class Rescored(Node):
+    """The documents `query` matches, scored (1 - weight) by it and `weight` by `extra` (`feedback`)."""
+
+    query: Node
+    extra: Node
+    weight: float
+
+
+Frequencies = dict[str, tuple[np.ndarray, np.ndarray]]  # field -> (local document numbers ascending, tf)
+
+
+@dataclass
+class Part:
+    """One term's share of every document's score in a segment, kept to explain a score."""
+
+    term: Node
+    kind: str  # "word", "phrase", "acronym" or "expansion"
+    idf: float
+    weight: float  # how many times the term's BM25F counts
+    frequencies: Frequencies
+    scores: np.ndarray
 
 
 @dataclass
 class Match:
-    """The documents of one segment that match, with their scores."""
+    """The documents of one segment that match, with their scores (and what made them, if asked)."""
 
     mask: np.ndarray
     scores: np.ndarray
+    parts: list[Part] | None = None
+
+
+@dataclass
+class _Statistics:
+    """One query's terms over the snapshot: each term's frequencies in every segment, and its idf."""
+
+    frequencies: dict[Node, list[Frequencies]]
+    idf: dict[Node, float]
+    explain: bool
 
 
 @dataclass
@@ -50,10 +117,11 @@ class Evaluator:
     """Scores query trees against one snapshot of an index; reusable across queries (batch)."""
 
     index: Index
-    _idf: dict[tuple[str, str], float] = field(default_factory=dict)
+    _document_frequencies: dict[Node, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.segments: list[Segment] = self.index.segments()
+        self.offsets = np.array([seg.offset for seg in self.segments], dtype=np.int64)  # ascending
         self.documents = max(self.index.document_count(), 1)
         self.avg_length = {f: (self.index.field_length(f) / max(self.index.document_count(include_deleted=True), 1))
                            or 1.0 for f in TEXT_FIELDS}
@@ -79,20 +147,24 @@ class Evaluator:
         if isinstance(node, Term) and node.field is None:
             long = self._long_form(node.word)
             if long:
-                return Or((node, Phrase(None, long) if len(long) > 1 else Term(None, long[0])))
+                return Alternatives((node, Phrase(None, long) if len(long) > 1 else Term(None, long[0])))
         if isinstance(node, Phrase) and node.field is None:
             shorts = self._acronyms_in(node.words, whole=True)
             if shorts:
-                return Or((node, *shorts))
+                return Alternatives((node, *(Term(None, short) for short in shorts.values())))
         return node
 
     def _contractions_in(self, items: tuple[Node, ...]) -> tuple[Node, ...]:
-        # words typed side by side that spell out a known long form also find its acronym
-        return self._acronyms_in(tuple(item.text for item in items if isinstance(item, Term) and item.field is None))
+        # words typed side by side that spell out a known long form also find its acronym: the long form as
+        # a phrase, or the acronym, is one more term of the query
+        words = tuple(item.text for item in items if isinstance(item, Term) and item.field is None)
+        return tuple(Alternatives((Phrase(None, long), Term(None, short)))
+                     for long, short in self._acronyms_in(words).items())
 
-    def _acronyms_in(self, words: tuple[str, ...], *, whole: bool = False) -> tuple[Term, ...]:
-        """The acronyms whose long forms these index terms spell out: as a whole, or anywhere in them."""
-        found: dict[str, None] = {}
+    def _acronyms_in(self, words: tuple[str, ...], *, whole: bool = False) -> dict[tuple[str, ...], str]:
+        """The acronyms (as index terms) whose long forms of several words these index terms spell out, as a
+        whole or anywhere in them, by long form."""
+        found: dict[tuple[str, ...], str] = {}
         for start in range(min(len(words), 1) if whole else len(words)):
             if words[start] not in self._forms_from:
                 self._forms_from[words[start]] = self.index.long_forms_from(words[start])
@@ -100,8 +172,8 @@ class Evaluator:
                 spelt = words == long if whole else words[start:start + len(long)] == long
                 short_term = analyse(short)
                 if spelt and short_term:
-                    found[short_term] = None
-        return tuple(Term(None, short_term) for short_term in found)
+                    found.setdefault(long, short_term)
+        return found
 
     def _long_form(self, word: str) -> tuple[str, ...]:
         """The index terms of the long form of `word` as an acronym the index knows, else ()."""
@@ -116,177 +188,222 @@ class Evaluator:
     def _pattern(self, node: Pattern) -> Node:
         regex = re.compile(fnmatch.translate(node.pattern))
         prefix = re.split(r"[*?]", node.pattern, maxsplit=1)[0]
-        terms: list[Node] = []
+        found: dict[str, None] = {}
         for name in self._fields(node.field):
             for text in self.index.expand_prefix(name, prefix):
+                if len(found) >= _MAX_EXPANSIONS:
+                    break
                 if regex.match(text):
-                    terms.append(Term(name, text))
-                    if len(terms) >= _MAX_EXPANSIONS:
-                        break
-        return Or(tuple(terms))
+                    found[text] = None
+        return Or(tuple(Term(node.field, text) for text in found))
 
     def _fuzzy(self, node: Fuzzy) -> Node:
-        terms: list[Node] = []
+        found: dict[str, None] = {}
         for name in self._fields(node.field):
-            near = self.index.terms_within(name, node.text, node.distance, prefix=1)
-            terms.extend(Term(name, text) for text in list(near)[:_MAX_EXPANSIONS])
-        return Or(tuple(terms))
+            found.update(dict.fromkeys(self.index.terms_within(name, node.text, node.distance, prefix=1)))
+        return Or(tuple(Term(node.field, text) for text in list(found)[:_MAX_EXPANSIONS]))
+
+    # statistics
+
+    def idf(self, df: int) -> float:
+        """The idf of a term held by `df` of the snapshot's documents (the module's formula)."""
+        df = min(df, self.documents)
+        return max(math.log((self.documents - df + 0.5) / (df + 0.5)), IDF_FLOOR)
+
+    def field_frequency(self, name: str, text: str) -> int:
+        """How many documents hold a word in one field, deleted ones included until a merge drops them: a
+        cheap estimate where the exact count over every field is not worth reading postings for."""
+        return self.index.doc_frequency(name, text)
+
+    def _statistics(self, node: Node, *, explain: bool) -> _Statistics:
+        frequencies: dict[Node, list[Frequencies]] = {}
+        for term in scored_terms(node):
+            if term not in frequencies:
+                frequencies[term] = [self._frequencies(term, seg) for seg in self.segments]
+        idf = {}
+        for term, per_segment in frequencies.items():
+            if term not in self._document_frequencies:
+                self._document_frequencies[term] = sum(
+                    int(np.count_nonzero(seg.live[_holding(found)])) for seg, found in zip(self.segments, per_segment))
+            idf[term] = self.idf(self._document_frequencies[term])
+        return _Statistics(frequencies, idf, explain)
+
+    def _frequencies(self, node: Node, seg: Segment) -> Frequencies:
+        """A term's frequency in each text field of one segment's documents (fields without it left out)."""
+        found: Frequencies = {}
+        if isinstance(node, Term):
+            for name in self._fields(node.field):
+                ids, tf = seg.postings(name, node.text)
+                if len(ids):
+                    found[name] = (ids, tf)
+        elif isinstance(node, Phrase):
+            for name in self._fields(node.field):
+                if not all(seg.has_term(name, word) for word in set(node.words)):
+                    continue  # a word the field lacks: no need to read the others' positions, often long lists
+                ids, counts = phrase_frequencies({word: seg.positions(name, word) for word in set(node.words)},
+                                                 node.words)
+                if len(ids):
+                    found[name] = (ids, counts.astype(np.float32))
+        elif isinstance(node, Alternatives):
+            each = [self._frequencies(item, seg) for item in node.items]
+            for name in TEXT_FIELDS:
+                lists = [alternative[name] for alternative in each if name in alternative]
+                if lists:
+                    found[name] = _added(lists)
+        return found
+
+    def normalised(self, name: str, tf: float, length: float) -> float:
+        """A field's term frequency weighted and normalised for the field's length: its share of tf~."""
+        b = B[name]
+        return WEIGHTS[name] * tf / (1.0 - b + b * length / self.avg_length[name])
 
     # evaluation
 
-    def evaluate(self, node: Node, seg: Segment) -> Match:
-        if isinstance(node, Term):
-            return self._term(node, seg)
-        if isinstance(node, Phrase):
-            return self._phrase(node, seg)
-        if isinstance(node, Range):
-            return self._range(node, seg)
-        if isinstance(node, All):
-            return Match(np.ones(seg.size, dtype=bool), np.zeros(seg.size, dtype=np.float32))
-        if isinstance(node, Or):
+    def match(self, node: Node, *, explain: bool = False) -> list[Match]:
+        """An expanded query's matches, one per segment of the snapshot (deleted documents included); with
+        `explain`, each keeps the terms' `Part`s of the scores."""
+        statistics = self._statistics(node, explain=explain)
+        return [self._evaluate(node, number, seg, statistics) for number, seg in enumerate(self.segments)]
+
+    def _evaluate(self, node: Node, number: int, seg: Segment, statistics: _Statistics) -> Match:
+        if _is_scored(node):
+            found, idf = statistics.frequencies[node][number], statistics.idf[node]
+            mask, scores = self._bm25f(found, idf, seg)
+            parts = [Part(node, _kind(node), idf, 1.0, found, scores)] if statistics.explain else None
+            return Match(mask, scores, parts)
+        if isinstance(node, Term):  # an exact field: a filter
             mask = np.zeros(seg.size, dtype=bool)
-            scores = np.zeros(seg.size, dtype=np.float32)
-            for item in node.items:
-                sub = self.evaluate(item, seg)
+            mask[seg.postings(node.field, node.text)[0]] = True
+            return _unscored(mask, statistics)
+        if isinstance(node, Range):
+            return _unscored(self._range(node, seg), statistics)
+        if isinstance(node, All):
+            return _unscored(np.ones(seg.size, dtype=bool), statistics)
+        if isinstance(node, Not):
+            return _unscored(~self._evaluate(node.item, number, seg, statistics).mask, statistics)
+        if isinstance(node, Weighted):
+            sub = self._evaluate(node.item, number, seg, statistics)
+            return _scaled(sub, sub.mask, node.weight)
+        if isinstance(node, Rescored):
+            sub = self._evaluate(node.query, number, seg, statistics)
+            extra = self._evaluate(node.extra, number, seg, statistics)
+            if extra.parts is not None:
+                for part in extra.parts:
+                    part.kind = "expansion"
+            return _summed(sub.mask, [_scaled(sub, sub.mask, 1.0 - node.weight), _scaled(extra, sub.mask, node.weight)])
+        if isinstance(node, Or):
+            subs = [self._evaluate(item, number, seg, statistics) for item in node.items]
+            mask = np.zeros(seg.size, dtype=bool)
+            for sub in subs:
                 mask |= sub.mask
-                scores += sub.scores
-            return Match(mask, scores)
+            return _summed(mask, subs)
         if isinstance(node, And):
             mask = np.ones(seg.size, dtype=bool)
-            scores = np.zeros(seg.size, dtype=np.float32)
+            subs = []
             for item in node.items:
                 if not mask.any():
                     break  # no document of this segment is left: the other parts need not be read
                 if isinstance(item, Not):
-                    mask &= ~self.evaluate(item.item, seg).mask
+                    mask &= ~self._evaluate(item.item, number, seg, statistics).mask
                 else:
-                    sub = self.evaluate(item, seg)
+                    sub = self._evaluate(item, number, seg, statistics)
                     mask &= sub.mask
-                    scores += sub.scores
-            return Match(mask, scores * mask)
-        if isinstance(node, Not):
-            return Match(~self.evaluate(node.item, seg).mask, np.zeros(seg.size, dtype=np.float32))
+                    subs.append(sub)
+            return _scaled(_summed(mask, subs), mask, 1.0)
         raise TypeError(f"cannot evaluate {node!r}")
 
-    def idf(self, name: str, text: str) -> float:
-        """Robertson and Spärck Jones' idf, as in SQLite FTS5: a word in half the documents or more is no
-        evidence of relevance (only a floor, so that matching it still counts and more of it counts more), where Lucene's log(1 + ...)
-        keeps paying for it; with long queries in plain words that works as a stop list made from the index."""
-        key = (name, text)
-        if key not in self._idf:
-            # the frequency counts deleted documents until a merge drops them; the total does not
-            df = min(self.index.doc_frequency(name, text), self.documents)
-            self._idf[key] = max(math.log((self.documents - df + 0.5) / (df + 0.5)), _IDF_FLOOR)
-        return self._idf[key]
-
-    def _bm25(self, name: str, text: str, seg: Segment, mask: np.ndarray, scores: np.ndarray,
-              postings: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-        """Add a term's BM25 to `scores` and its documents to `mask`; `postings` (ids, weights), when given,
-        stand for the term's list in the segment (a phrase scores only the documents it matched)."""
-        ids, tf = postings if postings is not None else seg.postings(name, text)
-        if not len(ids):
-            return
-        lengths = seg.lengths(name)[ids]
-        b = B[name]
-        norm = K1 * (1.0 - b + b * lengths / self.avg_length[name])
-        scores[ids] += WEIGHTS[name] * self.idf(name, text) * tf * (K1 + 1.0) / (tf + norm)
-        mask[ids] = True
-
-    def _term(self, node: Term, seg: Segment) -> Match:
+    def _bm25f(self, found: Frequencies, idf: float, seg: Segment) -> tuple[np.ndarray, np.ndarray]:
+        """The documents holding a term, and their scores by the formula of the module's docstring."""
         mask = np.zeros(seg.size, dtype=bool)
-        scores = np.zeros(seg.size, dtype=np.float32)
-        if node.field is None or node.field in TEXT_FIELDS:
-            for name in self._fields(node.field):
-                self._bm25(name, node.text, seg, mask, scores)
-        else:
-            ids, _ = seg.postings(node.field, node.text)
+        tf = np.zeros(seg.size, dtype=np.float32)
+        for name, (ids, frequency) in found.items():
+            tf[ids] += self.normalised(name, frequency, seg.lengths(name)[ids])
             mask[ids] = True
-        return Match(mask, scores)
-
-    def _phrase(self, node: Phrase, seg: Segment) -> Match:
-        mask = np.zeros(seg.size, dtype=bool)
         scores = np.zeros(seg.size, dtype=np.float32)
-        for name in self._fields(node.field):
-            if not all(seg.has_term(name, word) for word in set(node.words)):
-                continue  # a word the field lacks: no need to read the others' positions, often long lists
-            read = {word: seg.positions(name, word) for word in set(node.words)}
-            ids = phrase_docs(read, node.words)
-            if not len(ids):
-                continue
-            for word in node.words:
-                word_ids, weights = read[word][:2]
-                keep = _member(word_ids, ids)
-                self._bm25(name, word, seg, mask, scores, (word_ids[keep], weights[keep]))
-        return Match(mask, scores)
+        at = np.flatnonzero(mask)
+        scores[at] = idf * (K1 + 1.0) * tf[at] / (K1 + tf[at])
+        return mask, scores
 
-    def _range(self, node: Range, seg: Segment) -> Match:
+    def _range(self, node: Range, seg: Segment) -> np.ndarray:
         values = seg.numbers(node.field)
         mask = values != MISSING
         if node.low is not None:
             mask &= values >= int(node.low.timestamp())
         if node.high is not None:
             mask &= values <= int(node.high.timestamp())
-        return Match(mask, np.zeros(seg.size, dtype=np.float32))
+        return mask
 
 
-def phrase_docs(read: dict[str, tuple[np.ndarray, ...]], words: tuple[str, ...]) -> np.ndarray:
-    """The documents (ascending) where `words` occur at consecutive positions, from each word's
-    `Segment.positions` in `read`.
-
-    A document matches where some start p has word k at p + k for every k, so each word contributes the
-    set of keys doc * 2**32 + (position - k) and the phrase starts are their intersection. Keys are built
-    only for the documents still in the running (holding every word, then every start so far), rarest word
-    first, which keeps the arrays near the size of the answer rather than of the common words' lists."""
-    docs = reduce(_intersect, sorted((read[word][0] for word in set(words)), key=len))
-    starts: np.ndarray | None = None
-    for k, word in sorted(enumerate(words), key=lambda kw: len(read[kw[1]][3])):
-        if not len(docs):
-            return _NO_DOCS
-        ids, _, counts, positions = read[word]
-        keys = _start_keys(ids, counts, positions, docs, k)
-        starts = keys if starts is None else _intersect(starts, keys)
-        docs = _distinct(starts >> 32)
-    return docs
+def _unscored(mask: np.ndarray, statistics: _Statistics) -> Match:
+    return Match(mask, np.zeros(len(mask), dtype=np.float32), [] if statistics.explain else None)
 
 
-def _start_keys(ids: np.ndarray, counts: np.ndarray, positions: np.ndarray, docs: np.ndarray,
-                offset: int) -> np.ndarray:
-    # where a phrase would start if this word were its `offset`-th, as doc * 2**32 + start (ascending, as
-    # ids and each posting's positions are), for `docs` only
-    keep = np.repeat(_member(ids, docs), counts)
-    doc_of = np.repeat(ids, counts)[keep]
-    start = positions[keep] - offset
-    inside = start >= 0  # a word too near the field's start cannot be that far into a phrase
-    return (doc_of[inside] << 32) | start[inside]
+def _scaled(match: Match, mask: np.ndarray, weight: float) -> Match:
+    """A match's scores counted `weight` times where `mask` holds, and nothing elsewhere."""
+    factor = mask * np.float32(weight)
+    parts = None if match.parts is None else [
+        Part(part.term, part.kind, part.idf, part.weight * weight, part.frequencies, part.scores * factor)
+        for part in match.parts]
+    return Match(match.mask, match.scores * factor, parts)
 
 
-def _distinct(ascending: np.ndarray) -> np.ndarray:
-    # np.unique for an ascending array, without its sort
-    if not len(ascending):
-        return ascending
-    return ascending[np.concatenate(([True], ascending[1:] != ascending[:-1]))]
+def _summed(mask: np.ndarray, matches: list[Match]) -> Match:
+    scores = np.zeros(len(mask), dtype=np.float32)
+    for match in matches:
+        scores += match.scores
+    parts = None if matches and matches[0].parts is None else [part for match in matches for part in match.parts or ()]
+    return Match(mask, scores, parts)
 
 
-def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    # np.intersect1d for ascending, duplicate-free arrays, without its sorts
-    return a[_member(a, b)]
+def _is_scored(node: Node) -> bool:
+    """A term of BM25F: a word or phrase of the text fields, or alternatives."""
+    if isinstance(node, (Term, Phrase)):
+        return node.field is None or node.field in TEXT_FIELDS
+    return isinstance(node, Alternatives)
 
 
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    # np.isin for an ascending, duplicate-free set: one binary search per value
-    if not len(sorted_set):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)  # not .clip: a Python wrapper
-    return sorted_set[at] == values
+def _kind(node: Node) -> str:
+    return "word" if isinstance(node, Term) else "phrase" if isinstance(node, Phrase) else "acronym"
+
+
+def scored_terms(node: Node) -> list[Node]:
+    """The BM25F terms of a query tree, in order, those under NOT included (their matches exclude)."""
+    if _is_scored(node):
+        return [node]
+    if isinstance(node, (And, Or)):
+        return [term for item in node.items for term in scored_terms(item)]
+    if isinstance(node, (Not, Weighted)):
+        return scored_terms(node.item)
+    if isinstance(node, Rescored):
+        return scored_terms(node.query) + scored_terms(node.extra)
+    return []
+
+
+def _holding(found: Frequencies) -> np.ndarray:
+    """The documents holding a term in any field."""
+    lists = [ids for ids, _ in found.values()]
+    return np.unique(np.concatenate(lists)) if lists else np.zeros(0, dtype=np.int64)
+
+
+def _added(lists: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Frequency lists of one field added document by document."""
+    if len(lists) == 1:
+        return lists[0]
+    ids, where = np.unique(np.concatenate([ids for ids, _ in lists]), return_inverse=True)
+    return ids, np.bincount(where, weights=np.concatenate([tf for _, tf in lists])).astype(np.float32)
 
 
 def positive_terms(node: Node) -> set[str]:
-    """The text terms a query looks for (not those under NOT), for snippets and highlighting."""
+    """The text terms a query looks for (not those under NOT, nor feedback's), for snippets and highlighting."""
     if isinstance(node, Term) and (node.field is None or node.field in TEXT_FIELDS):
         return {node.text}
     if isinstance(node, Phrase) and (node.field is None or node.field in TEXT_FIELDS):
         return set(node.words)
-    if isinstance(node, (And, Or)):
+    if isinstance(node, Rescored):
+        return positive_terms(node.query)
+    if isinstance(node, Weighted):
+        return positive_terms(node.item)
+    if isinstance(node, (And, Or, Alternatives)):
         found: set[str] = set()
         for item in node.items:
             if not isinstance(item, Not):

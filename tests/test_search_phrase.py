@@ -16,7 +16,8 @@ from wiredesk.index.analysis import terms
 from wiredesk.index.schema import TEXT_FIELDS
 from wiredesk.search import SearchRequest, run
 from wiredesk.search.query import Phrase
-from wiredesk.search.scoring import Evaluator, phrase_docs
+from wiredesk.search.positions import phrase_frequencies
+from wiredesk.search.scoring import Evaluator
 from wiredesk.core.release import Release
 
 # common words make long posting lists (stored in blocks), rare ones short lists (inlined in the term table)
@@ -135,7 +136,8 @@ def test_phrase_documents_equal_whoosh_phrase_matcher(index, oracle):
         for name in TEXT_FIELDS:
             for words in phrases:
                 expected = _oracle(leaf, name, words)
-                assert _live(seg, phrase_docs({w: seg.positions(name, w) for w in words}, words)) == expected, (name, words)
+                found, _ = phrase_frequencies({w: seg.positions(name, w) for w in words}, words)
+                assert _live(seg, found) == expected, (name, words)
                 matched += bool(expected)
     assert matched > 100, "the phrases should find something"
 
@@ -145,29 +147,48 @@ def test_phrases_found_only_apart_do_not_match(index, oracle):
     words = tuple(terms("council river"))
     for seg, leaf in zip(index.segments(), oracle):
         both = np.intersect1d(*(seg.positions("body", word)[0] for word in words))
-        adjacent = phrase_docs({w: seg.positions("body", w) for w in words}, words)
+        adjacent, _ = phrase_frequencies({w: seg.positions("body", w) for w in words}, words)
         assert 0 < len(adjacent) < len(both)
         assert _live(seg, adjacent) == _oracle(leaf, "body", words)
 
 
-def test_evaluator_phrase_scores_the_oracle_documents_as_before(index, oracle):
-    # what `_phrase` gave with Whoosh's matcher: each word's BM25, for the documents holding the phrase only
+def _occurrences(seg, name: str, words: tuple[str, ...]) -> dict[int, int]:
+    """How many times the phrase starts in each live document, counted position by position."""
+    positions = {}
+    for word in set(words):
+        ids, _, counts, flat = seg.positions(name, word)
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        positions[word] = {int(d): set(flat[starts[i]:starts[i + 1]].tolist()) for i, d in enumerate(ids)}
+    docs = set.intersection(*(set(positions[w]) for w in words))
+    counted = {}
+    for doc in docs:
+        n = sum(all(p + k in positions[w][doc] for k, w in enumerate(words)) for p in positions[words[0]][doc])
+        if n and seg.live[doc]:
+            counted[doc] = n
+    return counted
+
+
+def test_phrase_frequencies_count_every_occurrence(index):
+    # a phrase is a BM25F term: its frequency is the number of times its words stand side by side
+    for seg in index.segments():
+        for name in TEXT_FIELDS:
+            for words in (tuple(terms("minister of defence")), tuple(terms("bla bla")), tuple(terms("bla bla bla")),
+                          tuple(terms("prime minister")), tuple(terms("rare7 minister"))):
+                found, counts = phrase_frequencies({w: seg.positions(name, w) for w in words}, words)
+                got = {int(d): int(c) for d, c in zip(found, counts) if seg.live[d]}
+                assert got == _occurrences(seg, name, words), (name, words)
+
+
+def test_evaluator_scores_a_phrase_as_one_term(index, oracle):
+    # every document holding the phrase in some field scores, and only those
     evaluator = Evaluator(index)
+    words = tuple(terms("minister of defence"))
     matched = 0
-    for words in (tuple(terms("minister of defence")), tuple(terms("bla bla bla")), tuple(terms("rare7 minister"))):
-        for seg, leaf in zip(evaluator.segments, oracle):
-            found = evaluator.evaluate(Phrase(None, words), seg)
-            mask = np.zeros(seg.size, dtype=bool)
-            scores = np.zeros(seg.size, dtype=np.float32)
-            for name in TEXT_FIELDS:
-                matched_ids = np.array(sorted(_oracle(leaf, name, words)), dtype=np.int64)
-                for word in words:
-                    ids, weights = seg.postings(name, word)
-                    keep = np.isin(ids, matched_ids)
-                    evaluator._bm25(name, word, seg, mask, scores, (ids[keep], weights[keep]))
-            assert ((found.mask & seg.live) == (mask & seg.live)).all()
-            assert np.array_equal(found.scores[seg.live], scores[seg.live])
-            matched += int((mask & seg.live).sum())
+    for seg, leaf, found in zip(evaluator.segments, oracle, evaluator.match(Phrase(None, words))):
+        expected = set().union(*(_oracle(leaf, name, words) for name in TEXT_FIELDS))
+        assert _live(seg, np.flatnonzero(found.mask)) == expected
+        assert (found.scores[found.mask] > 0).all() and not found.scores[~found.mask].any()
+        matched += len(expected)
     assert matched > 50
 
 

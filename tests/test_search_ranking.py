@@ -1,0 +1,91 @@
+"""Ranking as a user sees it, on real on-disk indexes: BM25F over the fields, explanations, feedback."""
+
+from __future__ import annotations
+
+import pytest
+from indexfixtures import SAMPLE, generated, make_index, release
+
+from wiredesk.search import SearchRequest, run
+
+_FILLER = "The report covers several other matters discussed at length during the annual review meeting."
+
+
+def _ids(index, query: str, **kw) -> list[str]:
+    return [hit.id for hit in run(index, SearchRequest(query=query, limit=50, **kw)).hits]
+
+
+def test_a_title_match_outranks_a_body_only_match_of_the_same_words(tmp_path):
+    index = make_index(tmp_path, [
+        release("body", f"Glacier museum opens. {_FILLER}", title="Annual review"),
+        release("title", f"It opens. {_FILLER}", title="Glacier museum"),
+        *generated(30),
+    ])
+    assert _ids(index, "glacier museum") == ["title", "body"]
+    index.close()
+
+
+def test_more_query_words_matched_outranks_a_word_repeated_in_every_field(tmp_path):
+    # one word in the title and again and again in the body is one piece of evidence, saturated once: it
+    # does not outweigh a second word of the query
+    index = make_index(tmp_path, [
+        release("repeated", "Lighthouse lighthouse lighthouse lighthouse works at the lighthouse.", title="Lighthouse"),
+        release("both", "The lighthouse and the ferry were discussed.", title="Annual review"),
+        *generated(30),
+    ])
+    assert _ids(index, "lighthouse ferry") == ["both", "repeated"]
+    index.close()
+
+
+def test_a_document_matching_more_of_the_words_ranks_higher(tmp_path):
+    index = make_index(tmp_path, [release("a", "alpha beta gamma delta"), release("b", "alpha words filler text"),
+                                  release("c", "alpha beta words text")])
+    assert _ids(index, "alpha beta gamma") == ["a", "c", "b"]
+    index.close()
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    ix = make_index(tmp_path_factory.mktemp("ranking"), [*SAMPLE, *generated(200)])
+    yield ix
+    ix.close()
+
+
+@pytest.mark.parametrize("query", ["solar power", '"solar power"', "sidm", "society of indian defence manufacturers",
+                                   "budget OR export", "minister AND defence -harbour", "agency:ANI wind", "turb*",
+                                   "title:solar rail", "harbor~"])
+def test_explain_adds_up_to_the_score_shown(index, query):
+    results = run(index, SearchRequest(query=query, limit=10, explain=True))
+    assert results.hits
+    for hit in results.hits:
+        explanation = hit.explanation
+        assert explanation is not None and explanation.score == pytest.approx(hit.score, abs=1e-5)
+        assert sum(term.score for term in explanation.terms) == pytest.approx(hit.score, rel=1e-4)
+        for term in explanation.terms:
+            assert term.fields and sum(f.score for f in term.fields) == pytest.approx(term.score, rel=1e-4)
+        shown = hit.to_dict()["explain"]
+        assert sum(term["score"] for term in shown["terms"]) == pytest.approx(shown["score"], abs=1e-3)
+
+
+def test_explain_names_fields_and_acronyms(index):
+    hit = run(index, SearchRequest(query="sidm", explain=True)).hits[0]
+    (term,) = hit.explanation.terms
+    assert term.kind == "acronym" and term.term == 'sidm | "societi indian defenc manufactur"'
+    assert {f.field for f in term.fields} >= {"body", "acronyms"}
+    title_hit = run(index, SearchRequest(query="solar", explain=True)).hits[0]
+    assert "title" in {f.field for f in title_hit.explanation.terms[0].fields}
+
+
+def test_hits_carry_no_explanation_unless_asked(index):
+    hit = run(index, SearchRequest(query="solar")).hits[0]
+    assert hit.explanation is None and "explain" not in hit.to_dict()
+
+
+def test_expand_reorders_what_the_query_matched_and_says_so(index):
+    plain = run(index, SearchRequest(query="solar", limit=1000))
+    expanded = run(index, SearchRequest(query="solar", limit=1000, expand=True, explain=True))
+    assert expanded.total == plain.total
+    assert {hit.id for hit in expanded.hits} == {hit.id for hit in plain.hits}
+    kinds = {term.kind for hit in expanded.hits for term in hit.explanation.terms}
+    assert kinds == {"word", "expansion"}
+    for hit in expanded.hits:
+        assert sum(term.score for term in hit.explanation.terms) == pytest.approx(hit.score, rel=1e-4)
