@@ -23,13 +23,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wiredesk.ingest.state import from_iso, iso, open_state, transaction
+
 from .core.config import Config
 from .core.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from wiredesk.index import Index
 
-__all__ = ["Alert", "Alerts", "add_alert", "list_alerts", "remove_alert", "COMMAND_TIMEOUT"]
+__all__ = ["Alert", "AlertMatch", "Alerts", "add_alert", "list_alerts", "remove_alert", "alert_matches", "COMMAND_TIMEOUT"]
 
 log = logging.getLogger("wiredesk.alerts")
 
@@ -39,27 +41,50 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # also the name of its f
 
 @dataclass(frozen=True)
 class Alert:
+    """A saved search; `fired` counts the releases it has fired for, the last at `last_fired`."""
+
     name: str
     query: str
     filters: tuple[tuple[str, str], ...] = ()
+    created: datetime | None = None
+    fired: int = 0
+    last_fired: datetime | None = None
 
     def request(self) -> Any:  # -> search.SearchRequest
         from wiredesk.search import SearchRequest
 
         return SearchRequest(query=self.query, filters=self.filters, limit=1)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The `alerts list --json` shape: filters as "FIELD=VALUE" strings."""
+        return {"name": self.name, "query": self.query, "filters": [f"{k}={v}" for k, v in self.filters],
+                "created": iso(self.created), "fired": self.fired, "last_fired": iso(self.last_fired)}
+
+
+@dataclass(frozen=True)
+class AlertMatch:
+    """One release an alert fired for, and when."""
+
+    alert: str
+    release: str  # the release's id
+    fired: datetime
+
+    def to_dict(self) -> dict[str, str]:
+        return {"alert": self.alert, "release": self.release, "fired": self.fired.isoformat()}
+
+
+def _filters(stored: str) -> tuple[tuple[str, str], ...]:
+    return tuple((k, v) for k, v in json.loads(stored))
+
 
 def _open(config: Config) -> sqlite3.Connection:
-    from wiredesk.ingest import open_state
-
     return open_state(config.storage.state_db)
 
 
-def add_alert(config: Config, name: str, query: str, filters: Sequence[tuple[str, str]]) -> None:
+def add_alert(config: Config, name: str, query: str, filters: Sequence[tuple[str, str]]) -> Alert:
     """Save an alert. UsageError for a bad name, an empty alert or a name in use; QueryError for a bad query."""
     from wiredesk import search
     from wiredesk.index import open_index
-    from wiredesk.ingest.state import iso, transaction
 
     if not _NAME.fullmatch(name):
         raise UsageError(f"alert name {name!r}: use letters, digits, '_', '.' and '-' (at most 64, first a letter or digit)")
@@ -67,19 +92,21 @@ def add_alert(config: Config, name: str, query: str, filters: Sequence[tuple[str
         raise UsageError("an alert needs a QUERY or at least one --filter")
     with open_index(config.storage.index_root, create=False) as index:
         search.run(index, Alert(name, query, tuple(filters)).request())  # raises QueryError for a bad query or filter
+    alert = Alert(name, query, tuple(filters), created=datetime.now(timezone.utc))
     conn = _open(config)
     try:
         with transaction(conn):
             if conn.execute("SELECT 1 FROM alerts WHERE name = ?", (name,)).fetchone():
                 raise UsageError(f"an alert named {name!r} exists; `wiredesk alerts remove {name}` first")
             conn.execute("INSERT INTO alerts (name, query, filters, created) VALUES (?, ?, ?, ?)",
-                         (name, query, json.dumps([list(f) for f in filters]), iso(datetime.now(timezone.utc))))
+                         (name, query, json.dumps([list(f) for f in filters]), iso(alert.created)))
     finally:
         conn.close()
+    return alert
 
 
-def list_alerts(config: Config) -> list[dict[str, Any]]:
-    """Every alert: {"name", "query", "filters": ["FIELD=VALUE", ...], "created", "fired", "last_fired"}."""
+def list_alerts(config: Config) -> list[Alert]:
+    """Every saved alert, by name, with how many releases it has fired for."""
     if not config.storage.state_db.exists():
         return []
     conn = _open(config)
@@ -89,13 +116,27 @@ def list_alerts(config: Config) -> list[dict[str, Any]]:
                             "GROUP BY a.name ORDER BY a.name").fetchall()
     finally:
         conn.close()
-    return [{"name": r["name"], "query": r["query"], "filters": [f"{k}={v}" for k, v in json.loads(r["filters"])],
-             "created": r["created"], "fired": r["fired"], "last_fired": r["last_fired"]} for r in rows]
+    return [Alert(r["name"], r["query"], _filters(r["filters"]), created=from_iso(r["created"]), fired=r["fired"],
+                  last_fired=from_iso(r["last_fired"])) for r in rows]
+
+
+def alert_matches(config: Config, name: str, *, limit: int = 20) -> list[AlertMatch]:
+    """The releases the alert NAME fired for, the latest first, at most `limit`. NotFoundError for an unknown name."""
+    if not config.storage.state_db.exists():
+        raise NotFoundError(f"no alert named {name!r} (see `wiredesk alerts list`)")
+    conn = _open(config)
+    try:
+        if not conn.execute("SELECT 1 FROM alerts WHERE name = ?", (name,)).fetchone():
+            raise NotFoundError(f"no alert named {name!r} (see `wiredesk alerts list`)")
+        rows = conn.execute("SELECT release, fired FROM alert_fired WHERE alert = ? ORDER BY fired DESC, release "
+                            "LIMIT ?", (name, limit)).fetchall()
+    finally:
+        conn.close()
+    return [AlertMatch(name, r["release"], datetime.fromisoformat(r["fired"])) for r in rows]
 
 
 def remove_alert(config: Config, name: str) -> None:
     """Forget an alert and the releases it fired for (its file stays). NotFoundError for an unknown name."""
-    from wiredesk.ingest.state import transaction
 
     conn = _open(config)
     try:
@@ -127,13 +168,12 @@ class Alerts:
             conn.close()
         if not rows:
             return None
-        return cls(config, [Alert(r["name"], r["query"], tuple((k, v) for k, v in json.loads(r["filters"]))) for r in rows])
+        return cls(config, [Alert(r["name"], r["query"], _filters(r["filters"])) for r in rows])
 
     def check(self, index: Index, new_ids: Sequence[str]) -> None:
         """Fire every alert that matches one of `new_ids` (releases the index has just committed)."""
         from wiredesk import search
-        from wiredesk.ingest.state import iso, transaction
-
+    
         if not new_ids:
             return
         matches = [(alert, rid) for alert in self.alerts for rid in search.matching_ids(index, alert.request(), new_ids)]

@@ -1,9 +1,10 @@
-"""The `wiredesk` command: a thin click shell over the stage packages.
+"""The `wiredesk` command: a thin click shell over the Python API (`wiredesk.desk.Desk`).
 
-Each command parses its options, calls one library function and renders the result as text for people or
-JSON for scripts. Stage packages are imported inside the commands, so `wiredesk --help` and
-`wiredesk search` start without loading what they do not use. `WiredeskGroup.invoke` is the one place
-that turns errors into a message and an exit code (see `wiredesk.core.errors`).
+Each command parses its options, makes one call on the desk and renders the result as text for people
+(`render`) or its `to_dict()` as JSON for scripts. It imports no stage: the desk loads what a call needs,
+so `wiredesk --help` and `wiredesk search` start without loading what they do not use.
+`WiredeskGroup.invoke` is the one place that turns errors into a message and an exit code (see
+`wiredesk.core.errors`).
 
 A little over 400 lines because every command's options and help live here, by design: one file shows
 the whole command-line contract that scripts and cron jobs depend on.
@@ -20,8 +21,8 @@ from typing import Any, Callable, Iterable
 import click
 
 from . import __version__
-from .core.errors import QueryError, UsageError, WiredeskError
-from .job import COMMIT_EVERY
+from .core.errors import UsageError, WiredeskError
+from .desk import COMMIT_EVERY, Desk
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations", "places", "countries", "categories",
@@ -29,19 +30,17 @@ FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations"
 
 
 class State:
-    """What the root command knows: the --config given; the config itself is read on first use."""
+    """What the root command knows: the --config given; the desk it describes is opened on first use."""
 
     def __init__(self, config_path: str | None) -> None:
         self.config_path = config_path
-        self._config = None
+        self._desk: Desk | None = None
 
     @property
-    def config(self):  # -> wiredesk.core.config.Config
-        if self._config is None:
-            from .core.config import load_config
-
-            self._config = load_config(self.config_path)
-        return self._config
+    def desk(self) -> Desk:
+        if self._desk is None:
+            self._desk = Desk.open(self.config_path)
+        return self._desk
 
 
 pass_state = click.make_pass_decorator(State)
@@ -70,7 +69,7 @@ def emit(value: Any, as_json: bool, lines: Callable[[Any], Iterable[str]]) -> No
 
 
 def emit_results(results: Any, as_json: bool, *, limit: int) -> None:
-    """Ranked results (`search.Results`): the contract's JSON, or the ranked list with facets for people."""
+    """Ranked results (`wiredesk.Results`): the contract's JSON, or the ranked list with facets for people."""
     if as_json:
         emit_json(results.to_dict())
         return
@@ -148,24 +147,21 @@ def ingest(state: State, source_names: tuple[str, ...], all_sources: bool, wait:
     wiredesk ingest --wait 300 --log-json      under cron: queue behind a running job
     wiredesk ingest --watch --log-json         as a service: run each source on its schedule
     """
-    from .job import run_ingest, select_sources
     from .runlog import RunLog
 
-    config = state.config
+    desk = state.desk
     if watch and (all_sources or wait is not None):
         raise UsageError("--watch runs each source when it is due; it takes neither --all nor --wait")
     with RunLog(log_json=log_json, as_json=as_json) as log:
         if watch:
-            from .watch import stop_on_signals, watch_sources
+            from .watch import stop_on_signals
 
-            for name in source_names:
-                config.source(name)  # an unknown name is a config error at once, not a source that is never due
             with stop_on_signals() as stop:
-                watch_sources(config, stop=stop, names=source_names, on_report=log.report, on_busy=log.busy,
+                desk.watch(sources=source_names, stop=stop, on_report=log.report, on_busy=log.busy,
                            on_outcome=log.on_outcome, commit_every=commit_every)
             return
-        sources = select_sources(config, names=source_names, all_sources=all_sources)
-        log.report(run_ingest(config, sources, wait=wait, on_outcome=log.on_outcome, commit_every=commit_every))
+        log.report(desk.ingest(source_names, all_sources=all_sources, wait=wait, on_outcome=log.on_outcome,
+                               commit_every=commit_every))
 
 
 # --------------------------------------------------------------------------------------------- extract
@@ -187,26 +183,11 @@ def extract(state: State, files: tuple[str, ...], url: str | None, source_name: 
     """
     if url and len(files) > 1:
         raise UsageError("--url applies to a single FILE; give one file or drop --url")
-    from .extract_files import extract_files
-
-    source = state.config.source(source_name) if source_name else None
-    if source_name:
-        state.config.check_selectors([source_name])
-    for row in extract_files([Path(f) for f in files], url=url, source=source):
-        emit_json(row)
+    for extraction in state.desk.extract_files([Path(f) for f in files], url=url, source=source_name):
+        emit_json(extraction.to_dict())
 
 
 # ---------------------------------------------------------------------------------------------- search
-
-def _parse_filters(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    pairs = []
-    for value in values:
-        name, sep, wanted = value.partition("=")
-        if not sep or not name.strip():
-            raise QueryError(f"--filter takes FIELD=VALUE, got {value!r}")
-        pairs.append((name.strip(), wanted.strip()))
-    return tuple(pairs)
-
 
 @cli.command()
 @click.argument("query", required=False, default="")
@@ -235,25 +216,22 @@ def search(state: State, query: str, facets: tuple[str, ...], filters: tuple[str
     wiredesk search 'agency:ANI defence' --since 2025-01 --sort newest
     wiredesk search 'published:[2025-04-01 TO 2025-04-30] solar' --json
     """
-    from wiredesk import search as search_stage
-    from wiredesk.index import open_index
-
-    index = open_index(state.config.storage.index_root, create=False)
+    desk = state.desk
     if batch_file is not None:
-        for row in search_stage.batch(index, batch_file, limit=limit):
+        for row in desk.batch(batch_file, limit=limit):
             emit_json(row)
         return
     if not query.strip() and not (filters or since or until):
         raise UsageError("give a QUERY (or --filter/--since/--until, or --batch FILE)")
-    request = search_stage.SearchRequest(query=query, facets=facets, filters=_parse_filters(filters), since=since, until=until,
-                                         sort=sort, limit=limit, page=page, facet_limit=facet_limit, collapse=collapse)
     if as_jsonl or as_csv:
         from .export import csv_lines, jsonl_lines
 
-        for line in (jsonl_lines if as_jsonl else csv_lines)(search_stage.export(index, request)):
+        hits = desk.export(query, filters=filters, since=since, until=until, sort=sort)
+        for line in (jsonl_lines if as_jsonl else csv_lines)(hits):
             click.echo(line)
         return
-    emit_results(search_stage.run(index, request), as_json, limit=limit)
+    emit_results(desk.search(query, filters=filters, facets=facets, since=since, until=until, sort=sort, limit=limit,
+                             page=page, facet_limit=facet_limit, collapse=collapse), as_json, limit=limit)
 
 
 # ------------------------------------------------------------------------------------ show, similar, stats
@@ -268,16 +246,13 @@ def show(state: State, release_id: str, as_json: bool) -> None:
     \b
     wiredesk show 3f9a0c6e2b1d4e57
     """
-    from wiredesk import search as search_stage
-    from wiredesk.index import open_index
-
-    release, copies = search_stage.show(open_index(state.config.storage.index_root, create=False), release_id)
+    story = state.desk.story(release_id)
     if as_json:
-        emit_json({**release.to_dict(), "copies": copies})
+        emit_json(story.to_dict())
         return
     from .render import release_lines
 
-    for line in release_lines(release.to_dict(), copies):
+    for line in release_lines(story.release.to_dict(), [copy.to_dict() for copy in story.copies]):
         click.echo(line)
 
 
@@ -292,11 +267,7 @@ def similar(state: State, release_id: str, limit: int, as_json: bool) -> None:
     \b
     wiredesk similar 3f9a0c6e2b1d4e57 --limit 5
     """
-    from wiredesk import search as search_stage
-    from wiredesk.index import open_index
-
-    emit_results(search_stage.similar(open_index(state.config.storage.index_root, create=False), release_id, limit=limit),
-                 as_json, limit=limit)
+    emit_results(state.desk.similar(release_id, limit=limit), as_json, limit=limit)
 
 
 @cli.command()
@@ -308,15 +279,9 @@ def stats(state: State, as_json: bool) -> None:
     \b
     wiredesk stats --json
     """
-    from wiredesk import search as search_stage
-    from wiredesk.index import open_index
-    from wiredesk.ingest import last_run
-
-    config = state.config
     from .render import stats_lines
 
-    result = {**search_stage.stats(open_index(config.storage.index_root, create=False)), "last_run": last_run(config)}
-    emit(result, as_json, stats_lines)
+    emit(state.desk.stats().to_dict(), as_json, stats_lines)
 
 
 # --------------------------------------------------------------------------------- import, reindex, index
@@ -335,10 +300,8 @@ def import_(state: State, file: Any, source_name: str, wait: float | None, as_js
     \b
     wiredesk extract pages/*.html > releases.jsonl && wiredesk import releases.jsonl
     """
-    from .job import run_import
-
     with _counter("importing") as tick:
-        report = run_import(state.config, file, source=source_name, on_release=tick, wait=wait).to_dict()
+        report = state.desk.import_records(file, source=source_name, on_release=tick, wait=wait).to_dict()
     if as_json:
         emit_json(report)
         return
@@ -361,10 +324,8 @@ def reindex(state: State, wait: float | None, as_json: bool) -> None:
     wiredesk reindex
     wiredesk reindex --wait 900     queue behind a running ingest
     """
-    from .job import run_reindex
-
     with _counter("reindexing") as tick:
-        documents = run_reindex(state.config, progress=tick, wait=wait)
+        documents = state.desk.reindex(progress=tick, wait=wait)
     if as_json:
         emit_json({"documents": documents})
     else:
@@ -381,11 +342,7 @@ def index_group() -> None:
 @pass_state
 def optimize(state: State, as_json: bool) -> None:
     """Merge the index's segments into one, for faster searches."""
-    from wiredesk.index import open_index
-
-    index = open_index(state.config.storage.index_root)
-    index.optimize()
-    result = {"documents": index.document_count(), "index_bytes": index.size_bytes()}
+    result = state.desk.optimize().to_dict()
     if as_json:
         emit_json(result)
     else:
@@ -402,11 +359,9 @@ def sources(state: State, as_json: bool) -> None:
     wiredesk sources
     wiredesk sources --json
     """
-    from wiredesk.ingest import source_status
-
     from .render import sources_lines
 
-    emit(source_status(state.config), as_json, sources_lines)
+    emit([source.to_dict() for source in state.desk.sources()], as_json, sources_lines)
 
 
 # ---------------------------------------------------------------------------------------------- alerts
@@ -437,9 +392,7 @@ def alerts_add(state: State, name: str, query: str, filters: tuple[str, ...]) ->
     \b
     wiredesk alerts add drdo 'DRDO OR "Defence Research"' --filter agency=PIB
     """
-    from .alerts import add_alert
-
-    add_alert(state.config, name, query, _parse_filters(filters))
+    state.desk.add_alert(name, query, filters=filters)
     click.echo(f"saved alert {name}", err=True)
 
 
@@ -452,10 +405,9 @@ def alerts_list(state: State, as_json: bool) -> None:
     \b
     wiredesk alerts list --json
     """
-    from .alerts import list_alerts
     from .render import alerts_lines
 
-    emit(list_alerts(state.config), as_json, alerts_lines)
+    emit([alert.to_dict() for alert in state.desk.alerts()], as_json, alerts_lines)
 
 
 @alerts.command("remove")
@@ -467,9 +419,7 @@ def alerts_remove(state: State, name: str) -> None:
     \b
     wiredesk alerts remove drdo
     """
-    from .alerts import remove_alert
-
-    remove_alert(state.config, name)
+    state.desk.remove_alert(name)
     click.echo(f"removed alert {name}", err=True)
 
 

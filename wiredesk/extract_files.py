@@ -1,16 +1,18 @@
-"""`wiredesk extract`: saved pages through the extraction stage, one JSON-ready row per file."""
+"""`wiredesk extract`: saved pages through the extraction stage, without indexing them."""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from .core.config import FetchConfig, SourceConfig
-from .core.errors import Skip
+from .core.errors import Skip, UsageError
 from .core.release import Release
 
-__all__ = ["extract_files", "empty_row"]
+__all__ = ["Extraction", "extract_page", "extract_files", "empty_row"]
 
 
 def empty_row(reason: str) -> dict[str, Any]:
@@ -18,28 +20,56 @@ def empty_row(reason: str) -> dict[str, Any]:
     return {**Release(body="").to_dict(), "error": reason}
 
 
-def extract_files(paths: Sequence[Path], *, url: str | None = None, source: SourceConfig | None = None,
-                  max_bytes: int = FetchConfig.max_bytes) -> Iterator[dict[str, Any]]:
-    """One row per path; a FIFO, a device or a file over `max_bytes` gets a row with its reason."""
+@dataclass(frozen=True)
+class Extraction:
+    """What one saved page gave: its release, or the reason it holds none (`error`)."""
+
+    path: Path
+    release: Release | None
+    error: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `extract` line: every field of the document type, plus "error" when there is no release."""
+        return self.release.to_dict() if self.release is not None else empty_row(self.error)
+
+
+def extract_page(page: bytes | os.PathLike[str], *, url: str | None = None, source: SourceConfig | None = None,
+                 max_bytes: int = FetchConfig.max_bytes) -> Release:
+    """The release in a page given as bytes or as a path to a saved file. Skip when it holds none, and for a
+    FIFO, a device or a file over `max_bytes`; UsageError for a file that cannot be read; StepError (a bug)
+    for a step that fails otherwise."""
     from wiredesk.ingest.extract import extract
     from wiredesk.ingest.localfiles import read_local
     from wiredesk.ingest.page import RawPage
-    from wiredesk.ingest.pipeline import StepError
 
-    for path in paths:
+    if isinstance(page, (bytes, bytearray)):
+        body, where = bytes(page), url or ""
+    elif isinstance(page, os.PathLike):
+        path = Path(page)
         try:
             body = read_local(path, limit=max_bytes)
         except OSError as exc:
-            yield empty_row(f"cannot read {path}: {exc.strerror or exc}")
-            continue
+            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
         except Skip as skip:
-            yield empty_row(f"{path}: {skip.reason}")
-            continue
-        page = RawPage(url=url or path.resolve().as_uri(), body=body, fetched=datetime.now(timezone.utc),
-                       source=source.name if source else "")
+            raise Skip(f"{path}: {skip.reason}") from None
+        where = url or path.resolve().as_uri()
+    else:
+        raise UsageError(f"a page is bytes or a path (pathlib.Path), not {type(page).__name__}")
+    raw = RawPage(url=where, body=body, fetched=datetime.now(timezone.utc), source=source.name if source else "")
+    return extract(raw, source=source)
+
+
+def extract_files(paths: Iterable[os.PathLike[str]], *, url: str | None = None, source: SourceConfig | None = None,
+                  max_bytes: int = FetchConfig.max_bytes) -> Iterator[Extraction]:
+    """One `Extraction` per path, in order: a file that cannot be read or holds no release gets the reason."""
+    from wiredesk.ingest.pipeline import StepError
+
+    for path in map(Path, paths):
         try:
-            yield extract(page, source=source).to_dict()
+            yield Extraction(path, extract_page(path, url=url, source=source, max_bytes=max_bytes))
         except Skip as skip:
-            yield empty_row(skip.reason)
+            yield Extraction(path, None, skip.reason)
+        except UsageError as exc:
+            yield Extraction(path, None, str(exc))
         except StepError as exc:  # a bug in one step: this file's line says so, the other files go on
-            yield empty_row(f"extraction error: {exc}")
+            yield Extraction(path, None, f"extraction error: {exc}")

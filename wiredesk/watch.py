@@ -31,13 +31,17 @@ _TICK = 0.2  # how often a sleep looks at the flag (a signal handler must not ta
 
 
 class StopFlag:
-    """Set from a signal handler; read between pages and while sleeping."""
+    """Set from a signal handler or another thread; read between pages and while sleeping."""
 
     def __init__(self) -> None:
         self.requested = False
 
     def __call__(self) -> bool:
         return self.requested
+
+    def set(self) -> None:
+        """Ask the run to stop: it commits what it has and ends (the next run fetches the rest)."""
+        self.requested = True
 
     def sleep(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
@@ -53,7 +57,7 @@ def stop_on_signals() -> Iterator[StopFlag]:
     def handler(signum: int, frame: FrameType | None) -> None:
         if flag.requested:
             raise KeyboardInterrupt
-        flag.requested = True
+        flag.set()
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:

@@ -127,7 +127,7 @@ class AlertsConfig:
 
 @dataclass(frozen=True)
 class Config:
-    path: Path
+    path: Path | None  # the file it was read from; None for a config made in code
     storage: StorageConfig
     fetch: FetchConfig = field(default_factory=FetchConfig)
     sources: tuple[SourceConfig, ...] = ()
@@ -149,7 +149,7 @@ class Config:
                 soupsieve.compile(selector)
             except soupsieve.SelectorSyntaxError as exc:
                 reason = str(exc).splitlines()[0]
-                raise ConfigError(f"invalid CSS selector {selector!r}: {reason}", path=str(self.path), key=key,
+                raise ConfigError(f"invalid CSS selector {selector!r}: {reason}", path=str(self.path or ""), key=key,
                                   line=line) from None
 
     def source(self, name: str) -> SourceConfig:
@@ -157,7 +157,7 @@ class Config:
             if source.name == name:
                 return source
         known = ", ".join(s.name for s in self.sources) or "none"
-        raise ConfigError(f"no source named {name!r} (known: {known})", path=str(self.path))
+        raise ConfigError(f"no source named {name!r} (known: {known})", path=str(self.path or ""))
 
 
 def find_config(explicit: str | os.PathLike[str] | None) -> Path:
