@@ -19,7 +19,7 @@ from .lock import run_lock
 from .core.release import Release
 
 if TYPE_CHECKING:
-    from wiredesk.index import IndexWriter
+    from wiredesk.index import Index, IndexWriter
     from wiredesk.ingest import Outcome
 
     from .records import ImportReport
@@ -110,15 +110,15 @@ def run_ingest(config: Config, sources: Sequence[SourceConfig], *, wait: float |
     abandons the pages still in flight (the next run fetches them again) and returns with `stopped` set.
     After each commit, the saved alerts are matched against the releases that commit made new.
     """
-    from wiredesk.index import open_index
-    from wiredesk.ingest import Harvest
-
     from .alerts import Alerts
 
     report = IngestReport({s.name: SourceReport() for s in sources})
     kill = _KillPoints(os.environ.get("WIREDESK_KILL_AT", ""))
-    # the index is closed after each run: watch mode runs for months and must not pile up open snapshots
-    with run_lock(config.storage.run_lock, wait=wait), open_index(config.storage.index_root) as index:
+    # the lock first, so a run that finds it held says so before loading the index and the fetcher; the
+    # index is closed after each run: watch mode runs for months and must not pile up open snapshots
+    with run_lock(config.storage.run_lock, wait=wait), _open_index(config) as index:
+        from wiredesk.ingest import Harvest
+
         alerts = Alerts.saved(config)
         harvest = Harvest(config, sources, stop=stop)
         outcomes = iter(harvest)
@@ -161,6 +161,12 @@ def run_ingest(config: Config, sources: Sequence[SourceConfig], *, wait: float |
     return report
 
 
+def _open_index(config: Config) -> Index:
+    from wiredesk.index import open_index
+
+    return open_index(config.storage.index_root)
+
+
 def run_import(config: Config, stream: IO[str], *, source: str = "import",
                on_release: Callable[[Release], None] | None = None, wait: float | None = None) -> ImportReport:
     """Load `extract`-shaped JSON lines into the index; each record is kept in the archive for `reindex`.
@@ -173,7 +179,6 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
     from concurrent.futures import Future, ThreadPoolExecutor
     from contextlib import closing
 
-    from wiredesk.index import open_index
     from wiredesk.ingest import Archive
 
     from .records import ImportReport, read_records
@@ -182,7 +187,7 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
     # the lock first: an import queued behind a reindex must open the index the reindex swapped in, not
     # the folder it replaced
     with (run_lock(config.storage.run_lock, wait=wait),
-          open_index(config.storage.index_root) as index,
+          _open_index(config) as index,
           ThreadPoolExecutor(1, thread_name_prefix="wiredesk-archive") as archiver,
           index.writer() as writer,
           closing(read_records(stream, report, source=source)) as batches):
