@@ -183,7 +183,14 @@ def extract(state: State, files: tuple[str, ...], url: str | None, source_name: 
     """
     if url and len(files) > 1:
         raise UsageError("--url applies to a single FILE; give one file or drop --url")
-    for extraction in state.desk.extract_files([Path(f) for f in files], url=url, source=source_name):
+    paths = [Path(f) for f in files]
+    if source_name:
+        extractions = state.desk.extract_files(paths, url=url, source=source_name)
+    else:  # no config needed (nor read) to extract a page with the generic rules
+        from .extract_files import extract_files
+
+        extractions = extract_files(paths, url=url)
+    for extraction in extractions:
         emit_json(extraction.to_dict())
 
 
