@@ -15,7 +15,7 @@ from typing import Any
 _EXPORTS = {
     "Archive": "archive",
     "CleanPage": "clean", "body_text": "clean",
-    "decode_html": "decode",
+    "decode_html": "markup",
     "Fetcher": "fetch", "Response": "fetch", "scope_problem": "fetch",
     "Harvest": "harvest", "Outcome": "harvest",
     "due_sources": "status", "last_run": "status", "source_status": "status",

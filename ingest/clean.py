@@ -25,9 +25,10 @@ from lxml import html as lxml_html
 from wiredesk.core.config import ExtractRules
 
 from .dateline import parse_dateline
+from .markup import parse_html
 from .rules import has_rules, mark_rules, marked
 
-__all__ = ["CleanPage", "clean", "clean_tree", "body_text", "block_paragraphs", "parse_html", "fold", "trim", "unescape_entities"]
+__all__ = ["CleanPage", "clean", "clean_tree", "body_text", "block_paragraphs", "fold", "trim", "unescape_entities"]
 
 # Block elements of a page: each one found under a CSS-rule body becomes a paragraph.
 _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr", "dd", "dt")
@@ -107,23 +108,6 @@ _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,6});")
 def unescape_entities(text: str) -> str:
     """Text with entities left over from escaping twice decoded (`Spire&apos;s`, `&#039;megablaze&#039;`)."""
     return html_entities.unescape(text) if _ENTITY.search(text) else text
-
-
-# Comments and processing instructions dropped while parsing, as the generic extractor's own parser does,
-# so that the one tree parsed here can be handed to it as it is.
-_PARSER = lxml_html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
-
-
-def parse_html(html: str) -> lxml_html.HtmlElement | None:
-    """The page's element tree, or None when there is nothing to parse. Never raises on bad markup."""
-    # lxml refuses str input that carries an encoding declaration
-    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1)
-    if not html.strip():
-        return None
-    try:
-        return lxml_html.document_fromstring(html, parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return None
 
 
 def _drop(element: lxml_html.HtmlElement) -> None:

@@ -26,14 +26,14 @@ from wiredesk.core.release import Dateline, Release, word_count
 from wiredesk.core.urls import origin_entry, scope_problem
 
 from .agency import INDIAN_WIRES, credit_prefix, find_credit, normalise_agency
-from .clean import CleanPage, clean_tree, parse_html
+from .clean import CleanPage, clean_tree
 from .dateline import DatelineMatch, find_dateline, parse_byline, parse_dateline, parse_posted_line
 from .dates import IST, first_date, month_number, parse_date, parse_day_month
-from .decode import decode_html
 from .entities import find_entities
 from .gazetteer import city_country
 from .language import detect_language, language_code
 from .listing import headline_links, listing_reason
+from .markup import decode_html, parse_html
 from .metadata import PageMeta, read_metadata
 from .newsml import NewsItem, is_xml, read_news_item
 from .page import RawPage

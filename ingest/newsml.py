@@ -15,7 +15,8 @@ from lxml import etree
 
 from wiredesk.core.errors import Skip
 
-from .clean import CleanPage, block_paragraphs, parse_html, trim, unescape_entities
+from .clean import CleanPage, block_paragraphs, trim, unescape_entities
+from .markup import parse_html
 from .metadata import PageMeta
 
 __all__ = ["NewsItem", "is_xml", "read_news_item"]

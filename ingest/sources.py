@@ -33,11 +33,10 @@ from wiredesk.core.errors import FetchError, Skip
 from wiredesk.core.release import Hints
 from wiredesk.core.urls import origin_entry
 
-from .clean import parse_html
-from .decode import decode_html
 from .fetch import Fetcher, Response
 from .inflate import OverLimit, inflate
 from .localfiles import folder_problem, path_url, read_local
+from .markup import decode_html, parse_html
 from .rules import select, soup
 
 if TYPE_CHECKING:

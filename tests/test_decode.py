@@ -2,7 +2,7 @@
 
 import pytest
 
-from wiredesk.ingest.decode import decode_html
+from wiredesk.ingest.markup import decode_html
 from wiredesk.core.errors import Skip
 
 TEXT = "«Tatort» aus München — café"

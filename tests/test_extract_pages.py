@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from wiredesk.ingest.clean import _drop_link_lists, clean, parse_html
+from wiredesk.ingest.clean import _drop_link_lists, clean
+from wiredesk.ingest.markup import parse_html
 from wiredesk.ingest.extract import extract
 from wiredesk.ingest.page import RawPage
 from wiredesk.core.config import ExtractRules, SourceConfig

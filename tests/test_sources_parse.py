@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wiredesk.ingest.decode import decode_html
+from wiredesk.ingest.markup import decode_html
 from wiredesk.ingest.sources import parse_feed, parse_listing, parse_sitemap
 
 WIRE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "wire"

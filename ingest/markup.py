@@ -1,4 +1,8 @@
-"""Page bytes to text: the charset a browser would pick, corrected when the page declares it wrongly.
+"""How an HTML document is read, a listing page as much as an article: its bytes to text (`decode_html`),
+and the text to an element tree (`parse_html`). Sources read listing pages with it and extraction reads
+articles, so it belongs to neither side.
+
+Text is in the charset a browser would pick, corrected when the page declares it wrongly.
 
 Order: a byte-order mark; then bytes that are valid UTF-8 are read as UTF-8 whatever the page declares
 (many pages say windows-1252 or ISO-8859-1 but are UTF-8, and text in a legacy charset almost never forms
@@ -15,10 +19,12 @@ import codecs
 import re
 
 from charset_normalizer import from_bytes
+from lxml import etree
+from lxml import html as lxml_html
 
 from wiredesk.core.errors import Skip
 
-__all__ = ["decode_html", "declared_charset"]
+__all__ = ["decode_html", "declared_charset", "parse_html"]
 
 # Magic numbers of formats that are never an article page.
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -152,3 +158,20 @@ def _decode(body: bytes, content_type: str) -> str:
     if best is not None:
         return body.decode(best.encoding, errors="replace")
     return body.decode(declared or "cp1252", errors="replace")
+
+
+# Comments and processing instructions dropped while parsing, as the generic extractor's own parser does,
+# so that the one tree parsed here can be handed to it as it is.
+_PARSER = lxml_html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+
+
+def parse_html(html: str) -> lxml_html.HtmlElement | None:
+    """The page's element tree, or None when there is nothing to parse. Never raises on bad markup."""
+    # lxml refuses str input that carries an encoding declaration
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1)
+    if not html.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(html, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
