@@ -19,6 +19,7 @@ from wiredesk.core.release import Release
 
 from . import clusters
 from .backend.writing import Commit
+from .memory import return_freed_memory
 from .merging import to_fold
 from .schema import document_fields, stored_release
 from .tokens import Analysed, Analyser, analyse
@@ -75,6 +76,7 @@ class IndexWriter:
         self._deleted: set[str] = set()
         self._analyser = Analyser()
         self._stored_ids = _StoredIds()
+        return_freed_memory()
 
     def add(self, releases: Iterable[Release], *, analysed: Analysed | None = None) -> None:
         """Add or update releases by id. One without an id or content hash has its derived fields filled in

