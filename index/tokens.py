@@ -22,6 +22,7 @@ from wiredesk.core.workers import WorkerPool
 
 from .analysis import terms
 from .clusters import signature_of
+from .memory import return_freed_memory
 from .schema import release_fields, text_values
 
 __all__ = ["FIELDS", "LEAD_OF", "CHUNK", "Tokens", "Analysed", "Analyser", "analyse"]
@@ -86,6 +87,7 @@ def _tokens(lists: list[list[str]]) -> Tokens:
 
 def analyse(releases: Sequence[Release]) -> Analysed:
     """Analyse releases in this process."""
+    return_freed_memory()  # an import's workers make and drop a chunk's arrays over and over
     titles, leads, texts, acronyms, signatures, documents = [], [], [], [], [], []
     for release in releases:
         values = text_values(release)
