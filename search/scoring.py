@@ -131,6 +131,7 @@ class Evaluator:
         # acronym look-ups of this snapshot, kept for the next query of a batch
         self._long_forms: dict[str, tuple[str, ...]] = {}
         self._forms_from: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self._latest: dict[Node, list[Frequencies]] = {}  # the frequencies read for the last query
 
     # rewriting
 
@@ -221,8 +222,11 @@ class Evaluator:
     def _statistics(self, node: Node, *, explain: bool) -> _Statistics:
         frequencies: dict[Node, list[Frequencies]] = {}
         for term in scored_terms(node):
-            if term not in frequencies:
+            if term in self._latest:  # the last query's, as feedback's second pass asks for them again
+                frequencies[term] = self._latest[term]
+            elif term not in frequencies:
                 frequencies[term] = [self._frequencies(term, seg) for seg in self.segments]
+        self._latest = frequencies
         idf = {}
         for term, per_segment in frequencies.items():
             if term not in self._document_frequencies:
