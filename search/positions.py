@@ -6,6 +6,8 @@ from functools import reduce
 
 import numpy as np
 
+from .arrays import counted, distinct, intersect, member
+
 __all__ = ["phrase_frequencies"]
 
 _NO_DOCS = np.zeros(0, dtype=np.int64)
@@ -19,52 +21,26 @@ def phrase_frequencies(read: dict[str, tuple[np.ndarray, ...]], words: tuple[str
     set of keys doc * 2**32 + (position - k) and the phrase starts are their intersection. Keys are built
     only for the documents still in the running (holding every word, then every start so far), rarest word
     first, which keeps the arrays near the size of the answer rather than of the common words' lists."""
-    docs = reduce(_intersect, sorted((read[word][0] for word in set(words)), key=len))
+    docs = reduce(intersect, sorted((read[word][0] for word in set(words)), key=len))
     starts: np.ndarray | None = None
     for k, word in sorted(enumerate(words), key=lambda kw: len(read[kw[1]][3])):
         if not len(docs):
             return _NO_DOCS, _NO_DOCS
         ids, _, counts, positions = read[word]
         keys = _start_keys(ids, counts, positions, docs, k)
-        starts = keys if starts is None else _intersect(starts, keys)
-        docs = _distinct(starts >> 32)
+        starts = keys if starts is None else intersect(starts, keys)
+        docs = distinct(starts >> 32)
     if starts is None or not len(starts):
         return _NO_DOCS, _NO_DOCS
-    return _counted(starts >> 32)
+    return counted(starts >> 32)
 
 
 def _start_keys(ids: np.ndarray, counts: np.ndarray, positions: np.ndarray, docs: np.ndarray,
                 offset: int) -> np.ndarray:
     # where a phrase would start if this word were its `offset`-th, as doc * 2**32 + start (ascending, as
     # ids and each posting's positions are), for `docs` only
-    keep = np.repeat(_member(ids, docs), counts)
+    keep = np.repeat(member(ids, docs), counts)
     doc_of = np.repeat(ids, counts)[keep]
     start = positions[keep] - offset
     inside = start >= 0  # a word too near the field's start cannot be that far into a phrase
     return (doc_of[inside] << 32) | start[inside]
-
-
-def _distinct(ascending: np.ndarray) -> np.ndarray:
-    # np.unique for an ascending array, without its sort
-    if not len(ascending):
-        return ascending
-    return ascending[np.concatenate(([True], ascending[1:] != ascending[:-1]))]
-
-
-def _counted(ascending: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    # np.unique(..., return_counts=True) for a non-empty ascending array, without its sort
-    firsts = np.flatnonzero(np.concatenate(([True], ascending[1:] != ascending[:-1])))
-    return ascending[firsts], np.diff(np.append(firsts, len(ascending)))
-
-
-def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    # np.intersect1d for ascending, duplicate-free arrays, without its sorts
-    return a[_member(a, b)]
-
-
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    # np.isin for an ascending, duplicate-free set: one binary search per value
-    if not len(sorted_set):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)  # not .clip: a Python wrapper
-    return sorted_set[at] == values

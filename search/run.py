@@ -274,7 +274,7 @@ def export(index: Index, request: SearchRequest) -> Iterator[Hit]:
     """Every hit of a request, in its order (`limit` and `page` ignored), for --jsonl and --csv."""
     evaluator = Evaluator(index)
     _, node = _plan(request)
-    matches = _match(evaluator, node)
+    matches = _match(evaluator, node, expand=request.expand)
     if not len(matches.docnums):
         return
     for position in _order(matches, request.sort, needed=len(matches.docnums)):

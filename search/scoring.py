@@ -36,6 +36,7 @@ from wiredesk.index.analysis import term as analyse
 from wiredesk.index.analysis import terms as analyse_all
 from wiredesk.index.schema import TEXT_FIELDS
 
+from .arrays import added, distinct
 from .positions import phrase_frequencies
 from .query import All, And, Fuzzy, Node, Not, Or, Pattern, Phrase, Range, Term
 
@@ -256,7 +257,7 @@ class Evaluator:
             for name in TEXT_FIELDS:
                 lists = [alternative[name] for alternative in each if name in alternative]
                 if lists:
-                    found[name] = _added(lists)
+                    found[name] = added(lists)
         return found
 
     def normalised(self, name: str, tf: float, length: float) -> float:
@@ -323,7 +324,7 @@ class Evaluator:
         """The documents holding a term, and their scores by the formula of the module's docstring."""
         parts = [(ids, self.normalised(name, frequency, seg.lengths(name)[ids]))
                  for name, (ids, frequency) in found.items()]
-        ids, tf = _added(parts) if parts else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        ids, tf = added(parts) if parts else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         mask = np.zeros(seg.size, dtype=bool)
         mask[ids] = True
         scores = np.zeros(seg.size, dtype=np.float32)
@@ -386,19 +387,11 @@ def scored_terms(node: Node) -> list[Node]:
 
 
 def _holding(found: Frequencies) -> np.ndarray:
-    """The documents holding a term in any field."""
+    """The documents holding a term in any field, ascending."""
     lists = [ids for ids, _ in found.values()]
     if len(lists) == 1:
         return lists[0]
-    return np.unique(np.concatenate(lists)) if lists else np.zeros(0, dtype=np.int64)
-
-
-def _added(lists: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers ascending, values) lists added document by document."""
-    if len(lists) == 1:
-        return lists[0]
-    ids, where = np.unique(np.concatenate([ids for ids, _ in lists]), return_inverse=True)
-    return ids, np.bincount(where, weights=np.concatenate([tf for _, tf in lists])).astype(np.float32)
+    return distinct(np.sort(np.concatenate(lists))) if lists else np.zeros(0, dtype=np.int64)
 
 
 def positive_terms(node: Node) -> set[str]:

@@ -86,6 +86,40 @@ def test_search_text_output_for_people(ingested_sample: Path) -> None:
     assert "\x1b[" not in out  # no colour when the output is not a terminal
 
 
+def test_search_explain_adds_up_to_the_score_shown(ingested_sample: Path) -> None:
+    result = run_json(ingested_sample, "search", "SIDM exports", "--explain", "--json", "--limit", "5")
+    assert result["hits"]
+    for hit in result["hits"]:
+        explained = hit["explain"]
+        assert explained["score"] == hit["score"]
+        assert abs(sum(term["score"] for term in explained["terms"]) - hit["score"]) < 1e-3
+        for term in explained["terms"]:
+            assert abs(sum(field["score"] for field in term["fields"].values()) - term["score"]) < 1e-3
+    assert {term["kind"] for term in result["hits"][0]["explain"]["terms"]} == {"acronym", "word"}
+    code, out, err = run(ingested_sample, "search", "SIDM exports", "--explain", "--limit", "1")
+    assert code == 0, err
+    (total,) = [line.strip() for line in out.splitlines() if line.strip().startswith("score ") and line.endswith(" =")]
+    terms = [line for line in out.splitlines() if line.endswith("words)")]
+    assert total == f"score {result['hits'][0]['score']:.3f} ="
+    assert abs(sum(float(line.split()[0]) for line in terms) - result["hits"][0]["score"]) < 2e-3
+    assert any("SIDM" in line and "acronyms" in line for line in terms)
+
+
+def test_search_expand_reorders_the_same_hits(ingested_sample: Path) -> None:
+    plain = run_json(ingested_sample, "search", "green hydrogen", "--json", "--limit", "100")
+    expanded = run_json(ingested_sample, "search", "green hydrogen", "--expand", "--json", "--limit", "100")
+    assert expanded["total"] == plain["total"]
+    assert {hit["id"] for hit in expanded["hits"]} == {hit["id"] for hit in plain["hits"]}
+    assert "explain" not in expanded["hits"][0]
+
+
+@pytest.mark.parametrize("option", [("--batch", "-"), ("--jsonl",), ("--csv",)])
+def test_explain_is_for_a_page_of_hits(ingested_sample: Path, option: tuple[str, ...]) -> None:
+    code, out, err = run(ingested_sample, "search", "solar", "--explain", *option)
+    assert code == 2 and out == ""
+    assert err == "Error: --explain explains a page of hits: it does not go with --batch, --jsonl or --csv\n"
+
+
 def test_show_and_unknown_id(ingested_sample: Path) -> None:
     hit = run_json(ingested_sample, "search", "India", "--json")["hits"][0]
     release = run_json(ingested_sample, "show", hit["id"], "--json")

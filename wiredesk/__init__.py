@@ -32,6 +32,8 @@ _EXPORTS = {
     "Desk": "wiredesk.desk",
     # what the API returns
     "Results": "wiredesk.search.results", "Hit": "wiredesk.search.results",
+    "Explanation": "wiredesk.search.explain", "TermScore": "wiredesk.search.explain",
+    "FieldScore": "wiredesk.search.explain",
     "Release": "wiredesk.core.release", "Dateline": "wiredesk.core.release",
     "Story": "wiredesk.reports", "Copy": "wiredesk.reports", "Stats": "wiredesk.reports",
     "RunSummary": "wiredesk.reports", "SourceStatus": "wiredesk.reports", "IndexSize": "wiredesk.reports",
@@ -69,6 +71,7 @@ if _TYPE_CHECKING:  # for type checkers and editors, which do not run __getattr_
                                       QueryError, RunError, Skip, StorageError, UsageError, WiredeskError)
     from wiredesk.core.release import Dateline, Release
     from wiredesk.ingest.harvest import Outcome
+    from wiredesk.search.explain import Explanation, FieldScore, TermScore
     from wiredesk.search.results import Hit, Results
 
     from .alerts import Alert, AlertMatch

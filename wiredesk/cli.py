@@ -208,6 +208,10 @@ def extract(state: State, files: tuple[str, ...], url: str | None, source_name: 
 @click.option("--facet-limit", type=click.IntRange(1), default=10, show_default=True, metavar="N",
               help="Values shown per facet, most frequent first (raise it for a whole month histogram).")
 @click.option("--collapse", is_flag=True, help="One hit per syndication cluster, with its number of copies.")
+@click.option("--expand", is_flag=True,
+              help="Re-rank the hits with words from the best of them (feedback): the same hits, more of the relevant "
+                   "ones among the first hundred; a slower query.")
+@click.option("--explain", is_flag=True, help="Show how each hit's score was made: each term's part, field by field.")
 @click.option("--batch", "batch_file", type=click.File("r", encoding="utf-8"), metavar="FILE",
               help="Run every 'qid<TAB>query' line of FILE ('-' for stdin); one JSON line per query.")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Export every hit as JSON lines.")
@@ -215,17 +219,21 @@ def extract(state: State, files: tuple[str, ...], url: str | None, source_name: 
 @json_option()
 @pass_state
 def search(state: State, query: str, facets: tuple[str, ...], filters: tuple[str, ...], since: str | None, until: str | None,
-           sort: str, limit: int, page: int, facet_limit: int, collapse: bool, batch_file: Any, as_jsonl: bool, as_csv: bool, as_json: bool) -> None:
+           sort: str, limit: int, page: int, facet_limit: int, collapse: bool, expand: bool, explain: bool, batch_file: Any,
+           as_jsonl: bool, as_csv: bool, as_json: bool) -> None:
     """Search the index: ranked words, "phrases", AND/OR/NOT, field:value, wildcards, ranges.
 
     \b
     wiredesk search "green hydrogen" --facet agency --facet month
     wiredesk search 'agency:ANI defence' --since 2025-01 --sort newest
     wiredesk search 'published:[2025-04-01 TO 2025-04-30] solar' --json
+    wiredesk search "SIDM exports" --explain
     """
     desk = state.desk
+    if explain and (batch_file is not None or as_jsonl or as_csv):
+        raise UsageError("--explain explains a page of hits: it does not go with --batch, --jsonl or --csv")
     if batch_file is not None:
-        for row in desk.batch(batch_file, limit=limit):
+        for row in desk.batch(batch_file, limit=limit, expand=expand):
             emit_json(row)
         return
     if not query.strip() and not (filters or since or until):
@@ -233,12 +241,13 @@ def search(state: State, query: str, facets: tuple[str, ...], filters: tuple[str
     if as_jsonl or as_csv:
         from .export import csv_lines, jsonl_lines
 
-        hits = desk.export(query, filters=filters, since=since, until=until, sort=sort)
+        hits = desk.export(query, filters=filters, since=since, until=until, sort=sort, expand=expand)
         for line in (jsonl_lines if as_jsonl else csv_lines)(hits):
             click.echo(line)
         return
     emit_results(desk.search(query, filters=filters, facets=facets, since=since, until=until, sort=sort, limit=limit,
-                             page=page, facet_limit=facet_limit, collapse=collapse), as_json, limit=limit)
+                             page=page, facet_limit=facet_limit, collapse=collapse, expand=expand, explain=explain),
+                 as_json, limit=limit)
 
 
 # ------------------------------------------------------------------------------------ show, similar, stats

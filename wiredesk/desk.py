@@ -170,34 +170,37 @@ class Desk:
 
     def search(self, query: str = "", *, filters: Filters = (), facets: Iterable[str] = (), since: When = None,
                until: When = None, sort: str = "relevance", limit: int = 10, page: int = 1, facet_limit: int = 10,
-               collapse: bool = False) -> Results:
+               collapse: bool = False, expand: bool = False, explain: bool = False) -> Results:
         """One page of ranked hits, with totals, facet counts and a "did you mean" suggestion.
 
         `query` is the query language of `wiredesk search`; `filters` keep hits with FIELD=VALUE (all must
         hold); `since`/`until` take a date or what `--since` takes ("2025-04", "last week");
         `facets` are among agency, source, country, city, people, organizations, places, categories,
         language, year, month; `sort` is relevance, newest or oldest; `collapse` gives one hit per
-        syndication cluster. QueryError for a bad query, filter, facet, sort or date.
+        syndication cluster; `expand` re-ranks the hits with words of the best ones (feedback: more of
+        the relevant releases in the first hundred, the same hits, a slower query); `explain` gives each hit
+        an `Explanation` of its score. QueryError for a bad query, filter, facet, sort or date.
         """
         from wiredesk.search import run
 
         return run(self._index(), self._request(query, filters=filters, facets=facets, since=since, until=until,
                                                 sort=sort, limit=limit, page=page, facet_limit=facet_limit,
-                                                collapse=collapse))
+                                                collapse=collapse, expand=expand, explain=explain))
 
     def export(self, query: str = "", *, filters: Filters = (), since: When = None, until: When = None,
-               sort: str = "relevance") -> Iterator[Hit]:
+               sort: str = "relevance", expand: bool = False) -> Iterator[Hit]:
         """Every hit of a search, in order, one at a time (for exports: no page, no facets)."""
         from wiredesk.search import export
 
-        return export(self._index(), self._request(query, filters=filters, since=since, until=until, sort=sort))
+        return export(self._index(), self._request(query, filters=filters, since=since, until=until, sort=sort,
+                                                   expand=expand))
 
-    def batch(self, lines: Iterable[str], *, limit: int = 10) -> Iterator[dict[str, Any]]:
+    def batch(self, lines: Iterable[str], *, limit: int = 10, expand: bool = False) -> Iterator[dict[str, Any]]:
         """`qid<TAB>query` lines -> one {"qid", "total", "took_ms", "hits": [{"id", "score"}]} per query.
         A bad query gives its row an "error" and the batch goes on."""
         from wiredesk.search import batch
 
-        return batch(self._index(), lines, limit=limit)
+        return batch(self._index(), lines, limit=limit, expand=expand)
 
     def get(self, id: str) -> Release:
         """The release with this id. NotFoundError when the index has none."""
@@ -299,12 +302,13 @@ class Desk:
     # ---------------------------------------------------------------------------------------- helpers
 
     def _request(self, query: str, *, filters: Filters, since: When, until: When, sort: str, facets: Iterable[str] = (),
-                 limit: int = 10, page: int = 1, facet_limit: int = 10, collapse: bool = False) -> Any:
+                 limit: int = 10, page: int = 1, facet_limit: int = 10, collapse: bool = False, expand: bool = False,
+                 explain: bool = False) -> Any:
         from wiredesk.search import SearchRequest
 
         return SearchRequest(query=query, facets=tuple(facets), filters=_filter_pairs(filters), since=_when(since),
                              until=_when(until), sort=sort, limit=limit, page=page, facet_limit=facet_limit,
-                             collapse=collapse)
+                             collapse=collapse, expand=expand, explain=explain)
 
     def _index(self) -> Index:
         """This thread's open index, up to date with the latest commit (or reindex) of any process.

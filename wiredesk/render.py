@@ -84,6 +84,8 @@ def search_lines(result: Mapping[str, Any], hits: Sequence[Any], *, limit: int) 
             yield "     " + _highlighted(hit.snippet, getattr(hit, "highlights", ()))
         if hit.url:
             yield "     " + click.style(printable(hit.url), dim=True)
+        if getattr(hit, "explanation", None) is not None:
+            yield from explanation_lines(hit.explanation)
     facets = result.get("facets") or {}
     if facets:
         yield ""
@@ -93,6 +95,16 @@ def search_lines(result: Mapping[str, Any], hits: Sequence[Any], *, limit: int) 
         else:
             shown = ", ".join(f"{printable(v)} ({c})" for v, c in values) or "none"
             yield click.style(f"{name}: ", bold=True) + shown
+
+
+def explanation_lines(explanation: Any) -> Iterator[str]:
+    """How a hit's score was made (`search --explain`): a line per term, its part of the score, from which
+    fields, with the term's frequency there and the field's length."""
+    yield "     " + click.style(f"score {explanation.score:.3f} =", dim=True)
+    for term in explanation.terms:
+        kind = term.kind if term.weight == 1 else f"{term.kind} x{term.weight:.2f}"
+        fields = ", ".join(f"{f.field} {f.score:.3f} (tf {f.tf:g} in {f.length:g} words)" for f in term.fields)
+        yield f"     {term.score:9.3f}  {click.style(printable(term.term), bold=True)}  [{kind}, idf {term.idf:.2f}]  {fields}"
 
 
 def histogram_lines(name: str, values: Iterable[Sequence[Any]]) -> Iterator[str]:
