@@ -17,6 +17,7 @@ from .archive import Archive
 from .extract import extract, warm_up
 from .page import RawPage
 from .pipeline import StepError
+from .records import release_from_record
 
 __all__ = ["replay"]
 
@@ -51,7 +52,7 @@ def _replayed(config: Config, *, workers: int | None) -> Iterator[Release]:
             yield from _extracted(*window.popleft())
     for record in archive.records():
         try:
-            yield Release.from_dict(record).with_derived()
+            yield release_from_record(record)
         except ValueError as exc:
             log.warning("reindex: record %s: %s", record.get("id", "?"), exc)
 

@@ -39,8 +39,9 @@ INGEST_PARTS: dict[str, set[str]] = {
     # the fetched page, how HTML is read (bytes to text to tree), the per-source CSS rules
     "shared": {"page", "markup", "rules"},
     "acquisition": {"sources", "fetch", "inflate", "robots", "localfiles", "state", "archive", "status"},
+    # pages, and import records, made into releases
     "extraction": {"extract", "pipeline", "clean", "metadata", "listing", "newsml", "dateline", "dates", "agency",
-                   "gazetteer", "entities", "people", "places", "words", "language"},
+                   "gazetteer", "entities", "people", "places", "words", "language", "records"},
     # a harvest (sources to releases), a replay (archive to releases), and the package's own names
     "runs": {"harvest", "replay", "__init__"},
 }

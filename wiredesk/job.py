@@ -196,11 +196,11 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
         for batch in batches:
             if archived is not None:
                 archived.result()  # one batch in flight bounds the records held in memory
-            archived = archiver.submit(archive.put_record_lines, batch.archived)
-            writer.add(batch.releases, analysed=batch.analysed)
-            report.imported += len(batch.releases)
+            archived = archiver.submit(archive.put_record_lines, batch.records.archived)
+            writer.add(batch.records.releases, analysed=batch.analysed)
+            report.imported += len(batch.records.releases)
             if on_release:
-                for release in batch.releases:
+                for release in batch.records.releases:
                     on_release(release)
         if archived is not None:
             archived.result()

@@ -1,17 +1,15 @@
-"""Import records: JSON lines in the `extract` shape, made into releases for `import`, with their analysis.
+"""Import records, a stream of JSON lines, read into batches of releases with their analysis for `import`.
 
-Parsing a record, deriving its release (dates, the content hash, the word count) and analysing it for the
-index (tokens, stems, its MinHash) is most of the CPU an import takes, and none of it depends on other
-records; the process that writes the index is an import's bottleneck. So a long stream goes to worker
-processes a chunk of lines at a time, several chunks ahead, and comes back as releases with their analysis,
-which unpickle in a small fraction of the time they take to make; the workers keep at it while the index
-writes a segment. A stream of one chunk or less is done in this process, which is quicker than starting
-workers.
+Parsing records into releases (ingest's `records`) and analysing them for the index (index's `tokens`) is
+most of the CPU an import takes, and none of it depends on other records; the process that writes the index
+is an import's bottleneck. So a long stream goes to worker processes a chunk of lines at a time, several
+chunks ahead, and each worker does both for its chunk: releases with their analysis unpickle in a small
+fraction of the time they take to make, and the workers keep at it while the index writes a segment. A
+stream of one chunk or less is done in this process, which is quicker than starting workers.
 """
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,12 +17,11 @@ from datetime import datetime, timezone
 from itertools import chain, islice
 from typing import IO, TYPE_CHECKING
 
-from .core.release import Release
-
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from wiredesk.index.tokens import Analysed
+    from wiredesk.ingest.records import Records
 
 __all__ = ["ImportReport", "Batch", "read_records", "CHUNK"]
 
@@ -44,13 +41,11 @@ class ImportReport:
 
 @dataclass
 class Batch:
-    """The records of consecutive lines: their releases (derived), each record as the archive keeps it (a JSON
-    line), the releases' analysis for the index, and the lines that could not be read."""
+    """The records of consecutive lines (their releases, as the archive keeps them, the lines that could not
+    be read) and the releases' analysis for the index."""
 
-    releases: list[Release]
-    archived: list[str]
+    records: Records
     analysed: Analysed
-    errors: list[dict]
 
 
 def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Iterator[Batch]:
@@ -85,12 +80,13 @@ def _chunks(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
 
 
 def _reported(batch: Batch, report: ImportReport) -> Batch:
-    report.errors.extend(batch.errors)
+    report.errors.extend(batch.records.errors)
     return batch
 
 
 def _result(chunk: tuple[int, list[str]], future: Future[Batch]) -> Batch:
     from wiredesk.index.tokens import analyse
+    from wiredesk.ingest.records import Records
 
     from .core.errors import WorkerError
 
@@ -99,35 +95,15 @@ def _result(chunk: tuple[int, list[str]], future: Future[Batch]) -> Batch:
     except WorkerError as exc:
         # its worker died twice (a line that takes all the memory?): its lines are reported, the rest loads
         first, lines = chunk
-        return Batch([], [], analyse([]), [
+        return Batch(Records([], [], [
             {"line": number, "reason": f"lines {first}-{first + len(lines) - 1} could not be parsed: {exc}"}
-            for number, line in enumerate(lines, start=first) if line.strip()])
+            for number, line in enumerate(lines, start=first) if line.strip()]), analyse([]))
 
 
 def _parse(first: int, lines: list[str], *, source: str, now: str) -> Batch:
-    """Lines numbered from `first` as a batch of records."""
+    """Lines numbered from `first` as a batch of records, analysed."""
     from wiredesk.index.tokens import analyse
+    from wiredesk.ingest.records import parse_lines
 
-    releases, archived, errors = [], [], []
-    for number, line in enumerate(lines, start=first):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            if not isinstance(data, dict):
-                raise ValueError("a line must hold one JSON object")
-            if data.get("error"):  # `extract` found no release in its page: a listing, an empty file
-                raise ValueError(f"the record holds no release: {data['error']}")
-            # defaults go in before the release is built: each `replace` afterwards would build it again
-            release = Release.from_dict({**data, "source": data.get("source") or source,
-                                         "fetched": data.get("fetched") or now})
-            if not release.body.strip() and not release.title.strip():
-                raise ValueError("the record has no text: 'body' and 'title' are empty")
-            release = release.with_derived()
-        except ValueError as exc:
-            errors.append({"line": number, "reason": str(exc).splitlines()[0]})
-            continue
-        releases.append(release)
-        archived.append(json.dumps({**data, "id": release.id, "source": release.source}, sort_keys=True,
-                                   ensure_ascii=False))
-    return Batch(releases, archived, analyse(releases), errors)
+    records = parse_lines(first, lines, source=source, now=now)
+    return Batch(records, analyse(records.releases))
