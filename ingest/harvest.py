@@ -45,8 +45,10 @@ from .state import (
     finish_run,
     from_iso,
     iso,
+    mark_source,
     mark_url,
     open_state,
+    retry_due,
     source_row,
     start_run,
     transaction,
@@ -323,11 +325,7 @@ class Harvest:
             # An iteration left early (a stop, an error) may hold fetched pages it never yielded: not durable.
             if done.complete and self.exhausted and not tally.yielded_new and not done.listing.not_modified:
                 values.update(etag=done.listing.etag, last_modified=done.listing.last_modified, settled=iso(self.now))
-        names = ", ".join(["name", *values])
-        marks = ", ".join("?" for _ in range(len(values) + 1))
-        updates = ", ".join(f"{name} = excluded.{name}" for name in values)
-        conn.execute(f"INSERT INTO sources ({names}) VALUES ({marks}) ON CONFLICT(name) DO UPDATE SET {updates}",
-                     (source.name, *values.values()))
+        mark_source(conn, source.name, **values)
         return done is not None and bool(done.listing.error)
 
 
@@ -448,10 +446,7 @@ class _Producer:
             yield item
         # pages that failed before are due again even when the listing no longer shows them (a 304, an
         # unchanged child sitemap, an entry that scrolled off the feed); the caller skips those seen already
-        rows = self._reader.execute(
-            "SELECT url, lastmod FROM urls WHERE source = ? AND status = 'failed' AND (next_try IS NULL OR next_try <= ?)",
-            (source.name, iso(self.now))).fetchall()
-        for row in rows:
+        for row in retry_due(self._reader, source.name, now=self.now):
             yield Item(url=row["url"], lastmod=row["lastmod"])
 
     async def _decide(self, source: SourceConfig, item: Item) -> Any:

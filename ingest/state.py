@@ -22,6 +22,7 @@ from wiredesk.core.errors import StorageError
 __all__ = [
     "TABLES", "INDEXES", "UNIQUE_INDEXES", "URL_STATUSES", "ensure_schema", "open_state", "transaction", "iso", "from_iso",
     "url_row", "source_row", "mark_url", "start_run", "finish_run",
+    "mark_source", "retry_due", "latest_run",
 ]
 
 # URL statuses: `indexed` after the index committed it (see Harvest.confirm); `failed` is tried again on a
@@ -162,15 +163,31 @@ def mark_url(conn: sqlite3.Connection, url: str, *, source: str, status: str, no
     """
     if status not in URL_STATUSES:
         raise ValueError(f"unknown URL status {status!r}")
-    unknown = set(values) - set(TABLES["urls"])
+    _upsert(conn, "urls", {"url": url, "source": source, "status": status, "changed": iso(now), **values})
+
+
+def mark_source(conn: sqlite3.Connection, name: str, **values: Any) -> None:
+    """Upsert one source's row: the columns of `TABLES["sources"]` given by name. Call inside `transaction`."""
+    _upsert(conn, "sources", {"name": name, **values})
+
+
+def _upsert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    """Insert `row` into `table`, or update the columns it names where its first column, the key, exists."""
+    unknown = set(row) - set(TABLES[table])
     if unknown:
-        raise ValueError(f"unknown urls columns: {', '.join(sorted(unknown))}")
-    row = {"url": url, "source": source, "status": status, "changed": iso(now), **values}
+        raise ValueError(f"unknown {table} columns: {', '.join(sorted(unknown))}")
+    key = next(iter(row))
     names = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    updates = ", ".join(f"{name} = excluded.{name}" for name in row if name != "url")
-    conn.execute(f"INSERT INTO urls ({names}) VALUES ({marks}) ON CONFLICT(url) DO UPDATE SET {updates}",
+    updates = ", ".join(f"{name} = excluded.{name}" for name in row if name != key)
+    conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT({key}) DO UPDATE SET {updates}",
                  tuple(row.values()))
+
+
+def retry_due(conn: sqlite3.Connection, source: str, *, now: datetime) -> list[sqlite3.Row]:
+    """The failed URLs of `source` whose next try has come (url, lastmod)."""
+    return conn.execute("SELECT url, lastmod FROM urls WHERE source = ? AND status = 'failed' "
+                        "AND (next_try IS NULL OR next_try <= ?)", (source, iso(now))).fetchall()
 
 
 def start_run(conn: sqlite3.Connection, *, now: datetime) -> int:
@@ -187,3 +204,9 @@ def start_run(conn: sqlite3.Connection, *, now: datetime) -> int:
 def finish_run(conn: sqlite3.Connection, run: int, *, now: datetime, outcome: str) -> None:
     with transaction(conn):
         conn.execute("UPDATE runs SET finished = ?, outcome = ? WHERE id = ?", (iso(now), outcome, run))
+
+
+def latest_run(conn: sqlite3.Connection) -> sqlite3.Row | None:
+    """The latest run that is not still running (started, finished, outcome), or None."""
+    return conn.execute("SELECT started, finished, outcome FROM runs WHERE outcome != 'running' "
+                        "ORDER BY id DESC LIMIT 1").fetchone()

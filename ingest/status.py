@@ -8,7 +8,7 @@ from typing import Any
 
 from wiredesk.core.config import Config, SourceConfig
 
-from .state import from_iso, open_state, source_row
+from .state import from_iso, latest_run, open_state, source_row
 
 __all__ = ["due_sources", "source_status", "last_run"]
 
@@ -68,8 +68,7 @@ def last_run(config: Config) -> dict[str, Any] | None:
     if conn is None:
         return None
     try:
-        row = conn.execute("SELECT started, finished, outcome FROM runs WHERE outcome != 'running' "
-                           "ORDER BY id DESC LIMIT 1").fetchone()
+        row = latest_run(conn)
         return dict(row) if row else None
     finally:
         conn.close()

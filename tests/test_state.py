@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from wiredesk.ingest.state import TABLES, ensure_schema, finish_run, mark_url, open_state, start_run, transaction, url_row
+from wiredesk.ingest.state import (TABLES, ensure_schema, finish_run, latest_run, mark_source, mark_url, open_state, retry_due,
+                                   source_row, start_run, transaction, url_row)
 from wiredesk.core.errors import StorageError
 
 NOW = datetime(2025, 4, 16, 6, 0, tzinfo=timezone.utc)
@@ -77,3 +78,36 @@ def test_unusable_state_is_a_storage_error(tmp_path: Path) -> None:
         open_state(tmp_path / "s.sqlite")
     with pytest.raises(StorageError, match="no state database"):
         open_state(tmp_path / "absent.sqlite", create=False)
+
+
+def test_mark_source_upserts_only_what_it_is_given(tmp_path: Path) -> None:
+    with closing(open_state(tmp_path / "s.sqlite")) as conn:
+        with transaction(conn):
+            mark_source(conn, "wire", failures=2, last_error="HTTP 503", etag='"v1"')
+        with transaction(conn):
+            mark_source(conn, "wire", failures=0, last_error="")
+        row = source_row(conn, "wire")
+        assert (row["failures"], row["last_error"], row["etag"]) == (0, "", '"v1"')
+        with pytest.raises(ValueError, match="unknown sources columns: colour"):
+            mark_source(conn, "wire", colour="red")
+
+
+def test_failed_urls_are_due_again_once_their_next_try_has_come(tmp_path: Path) -> None:
+    later = NOW.replace(hour=9).isoformat()
+    with closing(open_state(tmp_path / "s.sqlite")) as conn:
+        with transaction(conn):
+            mark_url(conn, "due", source="s", status="failed", now=NOW, next_try=NOW.isoformat(), lastmod="2025-04-01")
+            mark_url(conn, "never-tried", source="s", status="failed", now=NOW)
+            mark_url(conn, "later", source="s", status="failed", now=NOW, next_try=later)
+            mark_url(conn, "given-up", source="s", status="given_up", now=NOW)
+            mark_url(conn, "other-source", source="t", status="failed", now=NOW)
+        assert sorted(tuple(row) for row in retry_due(conn, "s", now=NOW)) == [
+            ("due", "2025-04-01"), ("never-tried", None)]
+
+
+def test_the_latest_run_is_the_last_one_that_ended(tmp_path: Path) -> None:
+    with closing(open_state(tmp_path / "s.sqlite")) as conn:
+        assert latest_run(conn) is None
+        finish_run(conn, start_run(conn, now=NOW), now=NOW, outcome="failures")
+        start_run(conn, now=NOW)
+        assert tuple(latest_run(conn)) == (NOW.isoformat(), NOW.isoformat(), "failures")
