@@ -1,26 +1,23 @@
 """The ingest state database: what each source and each URL last did, and every run.
 
-One SQLite file (`storage.state_db`) in WAL mode, so readers (`wiredesk sources`, `stats`) never block the
-one writer. The schema is declared in `TABLES` and `INDEXES`; `ensure_schema` creates what is missing and
-adds missing columns, so it is safe to run before every command that writes. Every write is one short
-transaction: a run killed at any moment leaves each row either before or after a change, never between.
-
-Times are stored as ISO 8601 strings in UTC, which sort as text.
+One SQLite file (`storage.state_db`), opened, written and kept to its schema as every wiredesk database is
+(`wiredesk.core.database`: WAL mode, so readers such as `wiredesk sources` and `stats` never block the one
+writer; one short transaction per write). The schema is declared in `TABLES` and `INDEXES`, and every
+statement that reads or writes it is a function here.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from wiredesk.core.errors import StorageError
+from wiredesk.core import database
+from wiredesk.core.database import Schema, from_iso, iso, transaction
 
 __all__ = [
-    "TABLES", "INDEXES", "UNIQUE_INDEXES", "URL_STATUSES", "ensure_schema", "open_state", "transaction", "iso", "from_iso",
+    "TABLES", "INDEXES", "URL_STATUSES", "ensure_schema", "open_state", "transaction", "iso", "from_iso",
     "url_row", "source_row", "mark_url", "start_run", "finish_run",
     "mark_source", "retry_due", "latest_run",
 ]
@@ -62,90 +59,23 @@ TABLES: dict[str, dict[str, str]] = {
         "finished": "TEXT",
         "outcome": "TEXT NOT NULL DEFAULT 'running'",
     },
-    # saved searches (`wiredesk alerts`), and each (alert, release) already fired: see wiredesk.alerts
-    "alerts": {
-        "name": "TEXT PRIMARY KEY",
-        "query": "TEXT NOT NULL",
-        "filters": "TEXT NOT NULL DEFAULT '[]'",  # JSON [[FIELD, VALUE], ...]
-        "created": "TEXT NOT NULL",
-    },
-    "alert_fired": {
-        "alert": "TEXT NOT NULL",
-        "release": "TEXT NOT NULL",
-        "fired": "TEXT NOT NULL",
-    },
 }
 
 INDEXES: dict[str, str] = {
     "urls_source_status": "urls(source, status)",
 }
-# unique indexes are constraints: an alert fires once per release
-UNIQUE_INDEXES: dict[str, str] = {
-    "alert_fired_once": "alert_fired(alert, release)",
-}
+
+SCHEMA = Schema(TABLES, INDEXES)
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create the tables, columns and indexes of `TABLES`/`INDEXES`/`UNIQUE_INDEXES` that are missing. Idempotent."""
-    with transaction(conn):
-        for table, columns in TABLES.items():
-            body = ", ".join(f"{name} {decl}" for name, decl in columns.items())
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
-            present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-            for name, decl in columns.items():
-                if name not in present:
-                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
-        for name, target in INDEXES.items():
-            conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
-        for name, target in UNIQUE_INDEXES.items():
-            conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {target}")
+    """Create the tables, columns and indexes of `TABLES`/`INDEXES` that are missing. Idempotent."""
+    database.ensure_schema(conn, SCHEMA)
 
 
 def open_state(path: Path, *, create: bool = True) -> sqlite3.Connection:
     """A connection to the state database (made, with its schema, when `create`), in WAL mode."""
-    try:
-        if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        elif not path.exists():
-            raise StorageError(f"no state database at {path}")
-        # autocommit mode: `transaction` opens each transaction explicitly
-        conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        if create:
-            conn.execute("PRAGMA journal_mode=WAL")
-        # NORMAL is durable against a killed process in WAL mode; only a power cut may lose the last commits
-        conn.execute("PRAGMA synchronous=NORMAL")
-        if create:
-            ensure_schema(conn)
-        return conn
-    except (sqlite3.Error, OSError) as exc:
-        raise StorageError(f"state database {path}: {exc}") from exc
-
-
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction, taken at once (BEGIN IMMEDIATE), rolled back on any error."""
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error as exc:
-        raise StorageError(f"state database: {exc}") from exc
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    try:
-        conn.execute("COMMIT")
-    except sqlite3.Error as exc:
-        raise StorageError(f"state database: {exc}") from exc
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(timezone.utc).isoformat() if moment else None
-
-
-def from_iso(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+    return database.open_database(path, SCHEMA, name="state database", create=create)
 
 
 def url_row(conn: sqlite3.Connection, url: str) -> sqlite3.Row | None:

@@ -1,22 +1,28 @@
 """Alerts through the installed command: saved, matched against each run's new releases, delivered to the
-summary, `ingest --json`, a JSON-lines file and the configured command, and never twice for one release."""
+summary, `ingest --json`, a JSON-lines file and the configured command, and never twice for one release;
+alerts of a home made when they lived in the state database."""
 
 from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import sys
+from contextlib import closing
+from datetime import datetime, timezone
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import SAMPLE_FEED
 from opssite import call, publish, write_config
 from siteserver import Site
 
-from wiredesk import search
-from wiredesk.index import open_index
+from wiredesk import Desk, SourceConfig, search
 from wiredesk.alerts import Alerts
 from wiredesk.cli import cli
 from wiredesk.core.config import load_config
+from wiredesk.index import open_index
+from wiredesk.ingest.state import TABLES
 
 # the command the config names: one line per call, with the alert's name and the release it was given
 RECEIVER = """import json, os, sys
@@ -83,3 +89,54 @@ def test_an_alert_fires_once_per_new_release_across_two_runs(tmp_path: Path, wir
     assert empty.exit_code == 0
     listed = CliRunner().invoke(cli, ["--config", str(config), "alerts", "list"])
     assert listed.stdout == "No alerts saved (add one with `wiredesk alerts add NAME QUERY`).\n"
+
+
+# The alert tables as the state database held them before the alerts had a database of their own.
+EARLIER_LAYOUT = """
+CREATE TABLE alerts (name TEXT PRIMARY KEY, query TEXT NOT NULL, filters TEXT NOT NULL DEFAULT '[]', created TEXT NOT NULL);
+CREATE TABLE alert_fired (alert TEXT NOT NULL, release TEXT NOT NULL, fired TEXT NOT NULL);
+CREATE UNIQUE INDEX alert_fired_once ON alert_fired(alert, release);
+"""
+
+
+def _keep_alerts_the_earlier_way(state_db: Path, fired: str) -> None:
+    with closing(sqlite3.connect(state_db)) as conn, conn:
+        conn.executescript(EARLIER_LAYOUT)
+        conn.execute("""INSERT INTO alerts VALUES ('hydrogen', '"green hydrogen"', '[["country", "India"]]', """
+                     "'2025-04-01T08:00:00+00:00')")
+        conn.execute("INSERT INTO alert_fired VALUES ('hydrogen', ?, '2025-04-02T09:00:00+00:00')", (fired,))
+
+
+def _tables(path: Path) -> set[str]:
+    with closing(sqlite3.connect(path)) as conn:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} - {"sqlite_sequence"}
+
+
+def test_a_home_of_the_earlier_layout_keeps_its_alerts_and_what_they_fired_for(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    sample = SourceConfig(name="sample", kind="files", path=SAMPLE_FEED, url="https://newsroom.wiredesk.example/")
+    with Desk(home, sources=[sample]) as desk:
+        desk.ingest()
+        first, second = [hit.id for hit in desk.search('"green hydrogen"', filters=["country=India"]).hits[:2]]
+        assert not (home / "alerts.sqlite").exists()  # no alert saved, no alerts database
+        _keep_alerts_the_earlier_way(home / "state.sqlite", fired=first)
+
+        (alert,) = desk.alerts()
+        assert (alert.name, alert.query, alert.filters, alert.fired) == ("hydrogen", '"green hydrogen"',
+                                                                       (("country", "India"),), 1)
+        assert alert.created == datetime(2025, 4, 1, 8, tzinfo=timezone.utc)
+        assert [(m.release, m.fired.day) for m in desk.alert_matches("hydrogen")] == [(first, 2)]
+        # moved, not copied: the state database holds ingest's tables alone
+        assert _tables(home / "state.sqlite") == set(TABLES)
+        assert _tables(home / "alerts.sqlite") == {"alerts", "alert_fired"}
+
+        # a release it fired for in the earlier layout does not fire again
+        alerts = Alerts.saved(desk.config)
+        with open_index(home / "index", create=False) as index:
+            alerts.check(index, [first, second])
+        assert alerts.fired == {"hydrogen": [second]}
+
+        # a move cut short after the copy (the state database still holds the tables) is finished, once
+        _keep_alerts_the_earlier_way(home / "state.sqlite", fired=first)
+        assert [(a.name, a.fired) for a in desk.alerts()] == [("hydrogen", 2)]
+        assert _tables(home / "state.sqlite") == set(TABLES)

@@ -1,12 +1,15 @@
 """Alerts: saved searches that report each release new in an ingest run, once.
 
-An alert is a query plus filters, kept in the state database (tables `alerts` and `alert_fired`, declared
-with the others in `ingest.state`). After each index commit of an ingest run, `Alerts.check` matches the
-releases that commit made new against every alert, through `search.run` with an `id` filter, so an alert
+An alert is a query plus filters, kept in the alerts database (`home/alerts.sqlite`, tables `alerts` and
+`alert_fired`, declared here in `SCHEMA`). After each index commit of an ingest run, `Alerts.check` matches
+the releases that commit made new against every alert, through `search.run` with an `id` filter, so an alert
 means exactly what `wiredesk search QUERY --filter ...` means. A match is recorded in `alert_fired` first
 and delivered after: appended to `home/alerts/NAME.jsonl` and, when `[alerts] command` is set, piped to
 that command as JSON. Recording first means a kill between the two loses a delivery rather than repeating
 it: an alert never fires twice for one release.
+
+Homes made before the alerts had their own database kept the two tables in ingest's state database; the
+first use of the alerts moves them (`_move_from_state`).
 """
 
 from __future__ import annotations
@@ -18,15 +21,15 @@ import re
 import sqlite3
 import subprocess
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wiredesk.ingest.state import from_iso, iso, open_state, transaction
-
 from .core.config import Config
-from .core.errors import NotFoundError, UsageError
+from .core.database import Schema, from_iso, iso, open_database, transaction
+from .core.errors import NotFoundError, StorageError, UsageError
 
 if TYPE_CHECKING:
     from wiredesk.index import Index
@@ -37,6 +40,24 @@ log = logging.getLogger("wiredesk.alerts")
 
 COMMAND_TIMEOUT = 30.0  # seconds the alert command may take per release before it is killed and logged
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # also the name of its file under home/alerts
+
+# saved searches, and each (alert, release) already fired: the unique index makes an alert fire once per release
+SCHEMA = Schema(
+    tables={
+        "alerts": {
+            "name": "TEXT PRIMARY KEY",
+            "query": "TEXT NOT NULL",
+            "filters": "TEXT NOT NULL DEFAULT '[]'",  # JSON [[FIELD, VALUE], ...]
+            "created": "TEXT NOT NULL",
+        },
+        "alert_fired": {
+            "alert": "TEXT NOT NULL",
+            "release": "TEXT NOT NULL",
+            "fired": "TEXT NOT NULL",
+        },
+    },
+    unique_indexes={"alert_fired_once": "alert_fired(alert, release)"},
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +99,56 @@ def _filters(stored: str) -> tuple[tuple[str, str], ...]:
 
 
 def _open(config: Config) -> sqlite3.Connection:
-    return open_state(config.storage.state_db)
+    """The alerts database (made when missing), with the alerts of a home of the earlier layout moved in."""
+    storage = config.storage
+    conn = open_database(storage.alerts_db, SCHEMA, name="alerts database")
+    try:
+        if _kept_in_state(storage.state_db):
+            _move_from_state(conn, storage.state_db)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _open_saved(config: Config) -> sqlite3.Connection | None:
+    """`_open`, or None (and nothing made) when no alert was ever saved."""
+    storage = config.storage
+    if not storage.alerts_db.exists() and not _kept_in_state(storage.state_db):
+        return None
+    return _open(config)
+
+
+def _kept_in_state(state_db: Path) -> bool:
+    """Whether the state database still holds alert tables (a home made before alerts had their own file)."""
+    if not state_db.exists():
+        return False
+    try:
+        with closing(sqlite3.connect(f"{state_db.as_uri()}?mode=ro", uri=True)) as conn:
+            found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").fetchone()
+    except sqlite3.Error as exc:
+        raise StorageError(f"state database {state_db}: {exc}") from exc
+    return found is not None
+
+
+def _move_from_state(conn: sqlite3.Connection, state_db: Path) -> None:
+    """Copy the state database's alerts and fired matches into `conn`, then drop them there. Copying keeps
+    what is here already, so a move cut short by a kill is finished by the next one without loss."""
+    try:
+        conn.execute("ATTACH DATABASE ? AS state", (str(state_db),))
+        try:
+            with transaction(conn):
+                conn.execute("INSERT OR IGNORE INTO alerts (name, query, filters, created) "
+                             "SELECT name, query, filters, created FROM state.alerts")
+                conn.execute("INSERT OR IGNORE INTO alert_fired (alert, release, fired) "
+                             "SELECT alert, release, fired FROM state.alert_fired")
+            with transaction(conn):
+                conn.execute("DROP TABLE IF EXISTS state.alert_fired")
+                conn.execute("DROP TABLE IF EXISTS state.alerts")
+        finally:
+            conn.execute("DETACH DATABASE state")
+    except sqlite3.Error as exc:
+        raise StorageError(f"moving the alerts of {state_db} to their own database: {exc}") from exc
 
 
 def add_alert(config: Config, name: str, query: str, filters: Sequence[tuple[str, str]]) -> Alert:
@@ -107,9 +177,9 @@ def add_alert(config: Config, name: str, query: str, filters: Sequence[tuple[str
 
 def list_alerts(config: Config) -> list[Alert]:
     """Every saved alert, by name, with how many releases it has fired for."""
-    if not config.storage.state_db.exists():
+    conn = _open_saved(config)
+    if conn is None:
         return []
-    conn = _open(config)
     try:
         rows = conn.execute("SELECT a.name, a.query, a.filters, a.created, COUNT(f.release) AS fired, "
                             "MAX(f.fired) AS last_fired FROM alerts a LEFT JOIN alert_fired f ON f.alert = a.name "
@@ -122,9 +192,9 @@ def list_alerts(config: Config) -> list[Alert]:
 
 def alert_matches(config: Config, name: str, *, limit: int = 20) -> list[AlertMatch]:
     """The releases the alert NAME fired for, the latest first, at most `limit`. NotFoundError for an unknown name."""
-    if not config.storage.state_db.exists():
+    conn = _open_saved(config)
+    if conn is None:
         raise NotFoundError(f"no alert named {name!r} (see `wiredesk alerts list`)")
-    conn = _open(config)
     try:
         if not conn.execute("SELECT 1 FROM alerts WHERE name = ?", (name,)).fetchone():
             raise NotFoundError(f"no alert named {name!r} (see `wiredesk alerts list`)")
@@ -137,8 +207,9 @@ def alert_matches(config: Config, name: str, *, limit: int = 20) -> list[AlertMa
 
 def remove_alert(config: Config, name: str) -> None:
     """Forget an alert and the releases it fired for (its file stays). NotFoundError for an unknown name."""
-
-    conn = _open(config)
+    conn = _open_saved(config)
+    if conn is None:
+        raise NotFoundError(f"no alert named {name!r} (see `wiredesk alerts list`)")
     try:
         with transaction(conn):
             if conn.execute("DELETE FROM alerts WHERE name = ?", (name,)).rowcount == 0:
@@ -158,10 +229,10 @@ class Alerts:
 
     @classmethod
     def saved(cls, config: Config) -> Alerts | None:
-        """The alerts saved in the state database, or None when there are none."""
-        if not config.storage.state_db.exists():
+        """The alerts saved, or None when there are none."""
+        conn = _open_saved(config)
+        if conn is None:
             return None
-        conn = _open(config)
         try:
             rows = conn.execute("SELECT name, query, filters FROM alerts ORDER BY name").fetchall()
         finally:

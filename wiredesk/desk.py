@@ -224,9 +224,9 @@ class Desk:
     def stats(self) -> Stats:
         """Releases in the index, per agency and per source, its size, its date span and the last run."""
         from wiredesk.ingest import last_run
-        from wiredesk.ingest.state import from_iso
         from wiredesk.search import stats
 
+        from .core.database import from_iso
         from .reports import RunSummary, Stats
 
         counts = stats(self._index())

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from wiredesk.ingest.state import from_iso, iso
-
+from .core.database import from_iso, iso
 from .core.release import Release
 
 __all__ = ["Copy", "Story", "RunSummary", "Stats", "SourceStatus", "IndexSize"]

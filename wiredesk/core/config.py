@@ -34,13 +34,17 @@ DEFAULT_USER_AGENT = "wiredesk/0.1 (+https://github.com/wiredesk/wiredesk; press
 
 @dataclass(frozen=True)
 class StorageConfig:
-    """Where the index, the state database and the raw archive live."""
+    """Where the index, the state database, the alerts and the raw archive live."""
 
     home: Path
 
     @property
     def state_db(self) -> Path:
         return self.home / "state.sqlite"
+
+    @property
+    def alerts_db(self) -> Path:
+        return self.home / "alerts.sqlite"
 
     @property
     def archive(self) -> Path:

@@ -1,0 +1,103 @@
+"""wiredesk's SQLite files (ingest's state database, the application's alerts database): one way to open
+them, to write to them and to keep their schema, whichever part owns the file.
+
+A file is in WAL mode, so readers never block its one writer. Its schema is declared as data (`Schema`);
+`ensure_schema` creates what is missing and adds missing columns, so it is safe to run before every command
+that writes. Every write is one short transaction (`transaction`): a process killed at any moment leaves
+each row either before or after a change, never between.
+
+Times are stored as ISO 8601 strings in UTC, which sort as text (`iso`, `from_iso`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import StorageError
+
+__all__ = ["Schema", "open_database", "ensure_schema", "transaction", "iso", "from_iso"]
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A database's tables (table -> column -> SQL declaration) and indexes (name -> "table(columns)"); a
+    unique index is a constraint."""
+
+    tables: dict[str, dict[str, str]]
+    indexes: dict[str, str] = field(default_factory=dict)
+    unique_indexes: dict[str, str] = field(default_factory=dict)
+
+
+class _Database(sqlite3.Connection):
+    name: str  # what the file is, for error messages: "state database"
+
+
+def open_database(path: Path, schema: Schema, *, name: str, create: bool = True) -> sqlite3.Connection:
+    """A connection to the database `name` at `path` in WAL mode, made with its schema when `create`.
+    Rows come as `sqlite3.Row`. StorageError when the file cannot be opened or is not a database."""
+    try:
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.exists():
+            raise StorageError(f"no {name} at {path}")
+        # autocommit mode: `transaction` opens each transaction explicitly
+        conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False, factory=_Database)
+        conn.name = name
+        conn.row_factory = sqlite3.Row
+        if create:
+            conn.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is durable against a killed process in WAL mode; only a power cut may lose the last commits
+        conn.execute("PRAGMA synchronous=NORMAL")
+        if create:
+            ensure_schema(conn, schema)
+        return conn
+    except (sqlite3.Error, OSError) as exc:
+        raise StorageError(f"{name} {path}: {exc}") from exc
+
+
+def ensure_schema(conn: sqlite3.Connection, schema: Schema) -> None:
+    """Create the tables, columns and indexes of `schema` that are missing. Idempotent."""
+    with transaction(conn):
+        for table, columns in schema.tables.items():
+            body = ", ".join(f"{name} {decl}" for name, decl in columns.items())
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+            present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            for name, decl in columns.items():
+                if name not in present:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+        for name, target in schema.indexes.items():
+            conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+        for name, target in schema.unique_indexes.items():
+            conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {target}")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken at once (BEGIN IMMEDIATE), rolled back on any error."""
+    name = getattr(conn, "name", "database")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise StorageError(f"{name}: {exc}") from exc
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        raise StorageError(f"{name}: {exc}") from exc
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(timezone.utc).isoformat() if moment else None
+
+
+def from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
