@@ -115,7 +115,28 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     text = _decode(body, content_type)
     if _mostly_control(text):
         raise Skip("binary body (mostly non-text)")
-    return text
+    return _without_controls(text)
+
+
+# C0 control characters but tab, newline and carriage return, and DEL: never text, refused by XML (so by
+# the parsers' own tree code, which then drops a whole page), and terminal escapes in output. Vertical tab
+# and form feed are spaces; the others go. Also written as references (`&#27;`, `&#x1B;`).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_REFERENCE = re.compile(r"&#(?:0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]|127)|[xX]0*(?:[0-8bBcC]|[eEfF]|1[0-9a-fA-F]|7[fF]));")
+
+
+def _without_controls(text: str) -> str:
+    def replaced(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if len(found) == 1:
+            code = ord(found)
+        else:
+            digits = found[2:-1]
+            code = int(digits[1:], 16) if digits[0] in "xX" else int(digits)
+        return " " if code in (0x0B, 0x0C) else ""
+
+    text = _CONTROL_REFERENCE.sub(replaced, text) if "&#" in text else text
+    return _CONTROL.sub(replaced, text)
 
 
 # Charsets a page declares when its author's editor wrote Windows-1252 (the only kind `detwingle` repairs).

@@ -47,3 +47,15 @@ def test_utf8_page_with_windows_1252_quotes_pasted_in_keeps_both():
 def test_windows_1252_page_is_not_taken_for_mixed_utf8():
     body = '<meta charset="windows-1252"><p>Café, crème brûlée — “déjà vu”</p>'.encode("cp1252")
     assert "Café, crème brûlée — “déjà vu”" in decode_html(body)
+
+
+@pytest.mark.parametrize("control", ["\x0b", "\x08", "\x1b", "\x1a", "\x7f", "&#27;", "&#x1B;", "&#011;"])
+def test_one_control_character_in_a_paragraph_keeps_the_story(control):
+    from wiredesk.ingest.extract import extract
+    from wiredesk.ingest.page import RawPage
+
+    story = "".join(f"<p>Paragraph {n} of the story says what the mill owners told the town about jobs.</p>" for n in range(4))
+    html = f"<html><body><article><h1>Mill reopens in Leeds</h1>{story}</article></body></html>"
+    release = extract(RawPage(url="https://x.example/a", body=html.replace(" 2 of", f" 2{control}of").encode()))
+    assert "Paragraph 2 of the story" in release.body or "Paragraph 2of the story" in release.body
+    assert release.word_count >= 59 and not any(ord(c) < 32 and c not in "\n\t" for c in release.body)
