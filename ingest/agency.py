@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["AGENCIES", "normalise_agency", "find_credit", "credit_prefix", "INDIAN_WIRES"]
+__all__ = ["AGENCIES", "normalise_agency", "find_credit", "find_sign_off", "byline_credit", "credit_prefix",
+           "INDIAN_WIRES"]
 
 AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ANI", ("ani", "asian news international")),
@@ -22,7 +23,7 @@ AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("GlobeNewswire", ("globe newswire", "globenewswire")),
     ("Marketwired", ("marketwired", "marketwire")),
     ("Accesswire", ("accesswire",)),
-    ("Reuters", ("reuters", "thomson reuters")),
+    ("Reuters", ("reuters", "thomson reuters", "reuter")),
     ("AP", ("ap", "associated press", "the associated press")),
     ("AFP", ("afp", "agence france presse", "agence france press", "afpbb news")),
     ("dpa", ("dpa", "deutsche presse agentur", "dpa afx", "dpa infocom")),
@@ -82,6 +83,38 @@ def find_credit(text: str) -> str | None:
     for match in _COPYRIGHT.finditer(text):
         found = normalise_agency(match.group(1).strip()) or found
     return found
+
+
+# A wire's name alone at the very end of a story, after a dash or a space: `... Record April six Reuter`,
+# `... on Friday. - PTI`. No full stop after it: "... the minister told Reuters." is a sentence, not a credit.
+_SIGN_OFF = re.compile(r"(?:^|(?P<before>\S+)\s+)(?P<dash>[-–—]\s*)?(?P<name>[A-Za-z][A-Za-z]{1,14})\s*$")
+_NOT_BEFORE_SIGN_OFF = frozenset("to told by from for with of said says according the a an and or".split())
+
+
+def find_sign_off(text: str) -> str | None:
+    """The wire a story's last words name as its sign-off, or None. A two-letter name (`AP`) counts only
+    after a dash."""
+    match = _SIGN_OFF.search(text.strip()[-60:])
+    if not match:
+        return None
+    name = _index().get(_key(match.group("name")))
+    if name is None or (len(match.group("name")) < 3 and not match.group("dash")):
+        return None
+    before = (match.group("before") or "").casefold()
+    return None if before in _NOT_BEFORE_SIGN_OFF and not match.group("dash") else name
+
+
+_BYLINE_PARTS = re.compile(r"\s*(?:[·•|,;/]|\s[-–—]\s|\bby\b|\band\b)\s*", re.I)
+
+
+def byline_credit(text: str) -> str | None:
+    """The wire a byline names among its parts: `Reuters · 1987-03-26`, `By Jane Doe | AP`,
+    `Asha Rao, PTI`; None when no part is a wire."""
+    for part in _BYLINE_PARTS.split(text):
+        name = normalise_agency(part) if part else None
+        if name:
+            return name
+    return None
 
 
 def credit_prefix(text: str) -> str | None:

@@ -58,6 +58,15 @@ _CHROME_WORDS = frozenset(
     "also-read alsoread read-more readmore more-stories morestories".split()
 )
 _TOKEN_SPLIT = re.compile(r"[\s_]+|(?<=[a-z])(?=[A-Z])")
+# class/id words of the lines a page prints around its headline: the byline and the date. Not "dateline",
+# which on a wire's page holds the story's own first words.
+_META_WORDS = frozenset("byline byl author authors date time timestamp pubdate published posted meta".split())
+
+# Elements that begin a block of text; one with none of them inside it is one paragraph of the page.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body dd details div dl dt fieldset figcaption figure footer form h1 h2 h3 "
+    "h4 h5 h6 header li main nav ol p pre section table td th tr ul".split()
+)
 
 # Lines that end a story on wire and news pages but are not part of it. Matched against a whole paragraph.
 _TRAILING_BOILERPLATE = re.compile(
@@ -78,6 +87,18 @@ _TRAILING_BOILERPLATE = re.compile(
     r")$",
     re.I | re.S,
 )
+
+
+# The lines wires close a story with: who reported, wrote and edited it. What follows them on a page is
+# not the story (a teaser, a standards note, a newsletter prompt).
+_CLOSING_CREDIT = re.compile(
+    r"^\(?(?:(?:additional )?reporting|writing|editing|compiled|edited|written) by\b"
+    r"|\bcontributed (?:to )?(?:this|the) (?:report|story|article)\.?\)?$",
+    re.I,
+)
+_SEPARATOR = re.compile(r"^[_=~*\-\s]{3,}$")  # a rule drawn in text (`___`) before a story's appendix
+_CLOSING_LOOKBACK = 4  # paragraphs from the end where a closing credit or a rule is looked for
+_MAX_APPENDIX = 3  # paragraphs after them that are cut; more, and the page goes on with more story
 
 
 @dataclass(frozen=True)
@@ -167,13 +188,17 @@ def _find_headline(tree: lxml_html.HtmlElement) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _names_chrome(raw: str) -> bool:
-    """Whether a `class id` string names page furniture. Cached: a page repeats the same few class strings
-    on thousands of elements."""
+def _class_words(raw: str) -> frozenset[str]:
+    """The words of a `class id` string: whole tokens (split at spaces, `_` and case changes) and their
+    dash-separated parts ("most-popular" and "most", "popular"). Cached: a page repeats the same few class
+    strings on thousands of elements."""
     tokens = {t.lower() for t in _TOKEN_SPLIT.split(raw) if t}
-    # also each dash-separated part, and adjacent pairs ("most-popular" and "most", "popular")
-    parts = {p for t in tokens for p in t.split("-") if p}
-    return bool((tokens | parts) & _CHROME_WORDS)
+    return frozenset(tokens | {p for t in tokens for p in t.split("-") if p})
+
+
+def _names_chrome(raw: str) -> bool:
+    """Whether a `class id` string names page furniture."""
+    return bool(_class_words(raw) & _CHROME_WORDS)
 
 
 def _drop_chrome(tree: lxml_html.HtmlElement) -> None:
@@ -337,13 +362,15 @@ def _is_headline(paragraph: str, heads: set[str]) -> bool:
     return bool(folded) and any(folded == h or (len(folded) > 20 and h.startswith(folded)) for h in heads)
 
 
-def trim(paragraphs: list[str], *, headline: str, description: str) -> tuple[list[str], list[str]]:
-    """Drop the page's header from the top (the headline repeated, the short lines above it, a standfirst
-    that repeats the summary, photo credits) and boilerplate from the end."""
+def trim(paragraphs: list[str], *, headline: str, description: str,
+         meta_lines: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
+    """Drop the page's header from the top (the headline repeated, the short lines above it, the byline
+    and date lines among `meta_lines` (folded), a standfirst that repeats the summary, photo credits) and
+    boilerplate from the end."""
     heads = {fold(headline)} - {""}
     start = 0
     for index, paragraph in enumerate(paragraphs[:6]):
-        if _is_headline(paragraph, heads):
+        if _is_headline(paragraph, heads) or (len(paragraph) < _SHORT and fold(paragraph) in meta_lines):
             start = index + 1
         elif len(paragraph) > _SHORT:
             break
@@ -358,7 +385,88 @@ def trim(paragraphs: list[str], *, headline: str, description: str) -> tuple[lis
     end = len(kept)
     while end > start and (_TRAILING_BOILERPLATE.match(kept[end - 1].strip()) or _language_bar(kept[end - 1])):
         end -= 1
+    end = _story_end(kept, start, end)
     return kept[start:end], kept[end:]
+
+
+def _story_end(paragraphs: list[str], start: int, end: int) -> int:
+    """Where the story ends: after a closing credit (`(Reporting by ...)`, `... contributed to this
+    report.`), or before a rule (`___`) that only an appendix without one follows, when a few paragraphs
+    come after them."""
+    for index in range(end - 1, max(end - _CLOSING_LOOKBACK, start) - 1, -1):
+        if _CLOSING_CREDIT.search(paragraphs[index].strip()):
+            return index + 1 if end - index - 1 <= _MAX_APPENDIX else end
+    for index in range(end - 1, max(end - _CLOSING_LOOKBACK, start + 1) - 1, -1):
+        if _SEPARATOR.match(paragraphs[index]):
+            return index if end - index - 1 <= _MAX_APPENDIX else end
+    return end
+
+
+def _names_meta(element: lxml_html.HtmlElement) -> bool:
+    """Whether the element or one of its three nearest ancestors is named for a byline, an author or a date."""
+    for node in (element, *list(element.iterancestors())[:3]):
+        if (node.get("class") or node.get("id")) and _class_words(f"{node.get('class', '')} {node.get('id', '')}") & _META_WORDS:
+            return True
+    return False
+
+
+def _text_blocks(tree: lxml_html.HtmlElement) -> list[tuple[str, bool]]:
+    """The page's text as a browser lays it out in blocks, in page order: each run of text and inline
+    elements inside a block element, up to the next block element in it (a `<header>`'s logo link before
+    its `<nav>` is one block, the `<nav>` another). Each with whether it is a short byline or date line:
+    it holds a `<time>`, or its element is named for a byline, an author or a date."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    found: list[tuple[str, bool]] = []
+
+    def flush(parts: list[str], has_time: bool, element: lxml_html.HtmlElement) -> None:
+        text = _squash(" ".join(parts))
+        if text:
+            found.append((text, len(text) < _SHORT and (has_time or _names_meta(element))))
+
+    for element in body.iter(*_BLOCK_TAGS):
+        parts, has_time = [element.text or ""], False
+        for child in element:
+            if child.tag in _BLOCK_TAGS:
+                flush(parts, has_time, element)
+                parts, has_time = [], False
+            elif isinstance(child.tag, str):
+                parts.append(child.text_content())
+                has_time = has_time or child.tag == "time" or next(child.iter("time"), None) is not None
+            parts.append(child.tail or "")
+        flush(parts, has_time, element)
+    return found
+
+
+def _split_merged(paragraphs: list[str], blocks: list[tuple[str, bool]]) -> list[str]:
+    """The extracted paragraphs, each one that is several of the page's blocks run together (the generic
+    extractor's fallback for a short story reads its container as one text: headline, byline, date and
+    paragraphs) split back into those blocks."""
+    folded = [fold(text) for text, _ in blocks]
+    starts: dict[str, list[int]] = {}
+    for index, words in enumerate(folded):
+        starts.setdefault(words.split(" ", 1)[0], []).append(index)
+    out: list[str] = []
+    for paragraph in paragraphs:
+        words = fold(paragraph)
+        span = next((s for s in (_covering(words, folded, i) for i in starts.get(words.split(" ", 1)[0], ())) if s), None)
+        if span:
+            out.extend(blocks[i][0] for i in span)
+        else:
+            out.append(paragraph)
+    return out
+
+
+def _covering(words: str, folded: list[str], first: int) -> range | None:
+    """Blocks `first`, `first + 1`, ... whose words, in order, are exactly `words`; None unless two or more."""
+    if not words.startswith(folded[first]):
+        return None
+    position, end = len(folded[first]), first + 1
+    while position < len(words) and end < len(folded) and words.startswith(f" {folded[end]}", position):
+        position += len(folded[end]) + 1
+        end += 1
+    return range(first, end) if position == len(words) and end - first > 1 else None
 
 
 def _page_paragraphs(tree: lxml_html.HtmlElement) -> list[tuple[str, str]]:
@@ -408,9 +516,12 @@ def clean_tree(tree: lxml_html.HtmlElement, *, url: str = "") -> CleanPage:
         _drop_chrome(tree)
         _drop_link_lists(tree)
         _merge_split_bodies(tree)
+    blocks = _text_blocks(tree)
+    if generic:
         page = _page_paragraphs(tree)
-        paragraphs = _generic_paragraphs(tree, url)
-    kept, tail = trim(paragraphs, headline=headline, description=description)
+        paragraphs = _split_merged(_generic_paragraphs(tree, url), blocks)
+    meta_lines = frozenset(fold(text) for text, meta in blocks if meta)
+    kept, tail = trim(paragraphs, headline=headline, description=description, meta_lines=meta_lines)
     if generic:
         kept = _recover_dateline(kept, page)
     return CleanPage(title=headline, paragraphs=tuple(kept), tail=tuple(tail))

@@ -12,15 +12,16 @@ Forms read (the body keeps them; they are stored beside it):
     New Delhi:    【6月18日 AFP】    MOSCOW, April 10 (RIA Novosti)   (closing a story)
     Posted On: 09 AUG 2026 12:45PM by PIB Delhi    PTI, Washington   (bylines)
 
-The city is case-normalised and put in English (`ROMA` → `Rome`); the country is the one printed, else the
-one a state or province implies (`Calif.`, `Alberta`), else the gazetteer's for the city.
+The city is case-normalised and put in English (`ROMA` → `Rome`; `printed` keeps `Roma`); the country is
+the one printed, else the one a state or province implies (`Calif.`, `Alberta`), else the gazetteer's for
+the city.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Sequence, TypedDict
 
 from .agency import normalise_agency
 from .dates import month_number
@@ -39,31 +40,34 @@ class DatelineMatch:
     credit: str | None = None
     date_text: str | None = None
     closing: bool = False  # printed at the end of the story (RIA Novosti), not opening it
+    printed: str | None = None  # the city as printed, only title-cased (`PEKING` → `Peking`, where `city` is Beijing)
 
 
 _WORD = r"[^\W\d_](?:[\w.'’]|-(?!-))*"
 _PLACE = rf"{_WORD}(?:(?:[ ]|\s*/\s*){_WORD}){{0,4}}"
 _DATE = (
-    r"(?:[^\W\d_]{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*,?\s*\d{4})?"  # April 16 / Dec.  03, 2019
+    r"(?:[^\W\d_]{3,10}\.?\s+\d{1,3}(?:st|nd|rd|th)?(?:\s*,?\s*\d{4})?"  # April 16 / Dec.  03, 2019 / March 215
     r"|\d{1,2}(?:er)?\.?\s+[^\W\d_]{3,10}\.?(?:\s+\d{4})?)"  # 26 mai 2020 / 28 LUG
 )
 _DASH = r"(?:-{1,2}|[–—])"
 _CREDIT = (
-    r"(?:\((?P<credit>[^()\d]{2,40})\)"  # (ANI)  (GLOBE NEWSWIRE)
+    rf"(?:\s*,\s*(?P<bare>[A-Za-z]{{2,15}})(?=\s*{_DASH}\s)"  # BRUSSELS, March 27, Reuter -
+    r"|\((?P<credit>[^()\d]{2,40})\)"  # (ANI)  (GLOBE NEWSWIRE)
     r"|/(?P<slash>[A-Za-z][A-Za-z .\-]{1,30})/"  # /PRNewswire/
     rf"|\s*--\s*\((?P<wire>[A-Za-z][A-Za-z .]{{1,30}}?)(?:\s*-\s*(?P<wiredate>[^()]{{4,30}}))?\)\s*{_DASH}?)"  # --(BUSINESS WIRE)--
 )
 _DATELINE = re.compile(
     rf"""^\s*
-    (?:\((?P<pre>[A-Za-z][A-Za-z .]{{1,30}})\)\s*{_DASH}\s*)?           # (ANSA) -
+    (?:\((?P<pre>[A-Za-z][A-Za-z .]{{1,30}})\)\s*{_DASH}\s*            # (ANSA) -
+     |(?P<slug>[A-Z]{{2,12}})(?:\s+-{{1,2}}|\s*--)\s*(?=[A-Z]))?        # RPT --LUDWIGSHAFEN (a desk's tag)
     (?P<city>{_PLACE})
     (?:\s*\((?P<state>[A-Za-z][A-Za-z .\-]{{1,30}})\))?                 # (Maharashtra) or (AP)
     (?:\s*\[(?P<bracket>[^\[\]\d]{{2,30}})\])?                         # [India]
     (?:\s*,\s*(?P<region>{_PLACE}))?                                   # , Calif.  , Afghanistan
     (?:\s*,\s*(?P<region2>{_PLACE}))?
-    (?:\s*,?\s+(?P<date>{_DATE}))?
+    (?:(?:\s*,\s*|\s+)(?P<date>{_DATE}))?
     (?:\s*{_CREDIT}(?:\s*(?:{_DASH}|:)(?=\s|$))?                        # a credit ends it, a dash may follow
-     |(?P<end>\s*(?:{_DASH}|:)(?=\s|$)|\s*$))                         # or a dash or colon alone
+     |(?P<end>\s*,?\s*(?:{_DASH}|:)(?=\s|$)|\s*$))                   # or a dash or colon alone
     """,
     re.X,
 )
@@ -80,17 +84,47 @@ _BYLINE = re.compile(r"^\s*(?P<credit>[A-Za-z][A-Za-z .]{1,30}?)\s*,\s*(?P<city>
 _MAX_RAW = 120
 
 
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+
+
+def _typed_month(word: str) -> bool:
+    """A month name as a hurried desk typed it: cut short (`Apri`), one letter added, lost or changed
+    (`Marchg`, `Aprl`), or two swapped (`Macrh`)."""
+    word = word.casefold().rstrip(".")
+    if len(word) < 4:
+        return False
+    return any(name.startswith(word) or _one_edit(word, name) for name in _MONTH_NAMES)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
 def _valid_date(text: str | None) -> bool:
     if not text:
         return True
     words = re.findall(r"[^\W\d_]+", text)
-    return bool(words) and month_number(words[0]) is not None
+    return bool(words) and (month_number(words[0]) is not None or _typed_month(words[0]))
 
 
-def _place(city: str, *regions: str | None) -> tuple[str | None, str | None]:
+class _Place(TypedDict):
+    city: str | None
+    country: str | None
+    printed: str | None
+
+
+def _place(city: str, *regions: str | None) -> _Place:
+    """The city (in English), its country and the city as printed, as `DatelineMatch` fields."""
     city = " ".join(city.split()).strip(" .,")
     if not city:
-        return None, None
+        return {"city": None, "country": None, "printed": None}
     country = None
     for region in regions:
         if region:
@@ -100,7 +134,7 @@ def _place(city: str, *regions: str | None) -> tuple[str | None, str | None]:
     if country is None and "/" not in city:
         # a city that is itself a country ("SINGAPORE") names it; otherwise leave the country to the caller
         country = country_name(city)
-    return canonical_city(city), country
+    return {"city": canonical_city(city), "country": country, "printed": canonical_city(city, translate=False)}
 
 
 def parse_dateline(text: str) -> DatelineMatch | None:
@@ -124,8 +158,8 @@ def _parse_bare_caps(head: str) -> DatelineMatch | None:
     match = _BARE_CAPS.match(head)
     if not match or len(match.group("city")) < 4 or not city_country(match.group("city")):
         return None
-    city, country = _place(match.group("city"))
-    return DatelineMatch(raw=match.group("city"), city=city, country=country)
+    place = _place(match.group("city"))
+    return DatelineMatch(raw=match.group("city"), **place)
 
 
 def _capitalised(text: str | None) -> bool:
@@ -141,12 +175,10 @@ def _parse_place_dateline(head: str) -> DatelineMatch | None:
     if groups["state"] and normalise_agency(groups["state"]) and not groups["bracket"]:
         # "MOSCOW (AP) —": the bracket after the city is the credit, not a state
         groups["credit"], groups["state"] = groups["state"], None
-    credit_text = groups["credit"] or groups["slash"] or groups["wire"] or groups["pre"]
+    credit_text = groups["credit"] or groups["slash"] or groups["wire"] or groups["pre"] or groups["bare"]
     credit = normalise_agency(credit_text) if credit_text else None
     date_text = groups["date"] or groups["wiredate"]
     if credit_text and not credit:
-        return None
-    if not all(_capitalised(groups[g]) for g in ("city", "state", "bracket", "region", "region2")):
         return None
     if not _valid_date(groups["date"]):
         return None
@@ -155,24 +187,34 @@ def _parse_place_dateline(head: str) -> DatelineMatch | None:
         return None
     city_text = groups["city"]
     words = city_text.split()
+    known = bool(city_country(city_text) or (groups["region"] and region_country(groups["region"])))
+    if not all(_capitalised(groups[g]) for g in ("city", "state", "bracket", "region", "region2")):
+        # a dateline typed in lower case ("peoria, april 7 -") still has its date, and a place we know
+        if not (groups["date"] and city_country(city_text)):
+            return None
+    dashed = bool(credit or (groups["end"] or "").strip())
+    if not dashed and not (city_text.isupper() or known):
+        return None  # a paragraph that is only "Pay 1 May" names no place
     has_marker = bool(credit or groups["date"] or groups["bracket"] or groups["state"])
     if not has_marker:
         # without a credit or date, only a short place name ending in a dash or colon, in capitals or
-        # known to the gazetteer, is a dateline ("MONTGOMERY, Ala. --", "New Delhi:")
-        if not (groups["end"] or "").strip() or len(words) > 4:
+        # known to the gazetteer, is a dateline ("MONTGOMERY, Ala. --", "New Delhi:"), and the story after
+        # it begins with a word ("WHEAT - 2,602,000 bushels" is a line of a table)
+        if not dashed or len(words) > 4 or not (city_text.isupper() or known):
             return None
-        if not (city_text.isupper() or city_country(city_text) or (groups["region"] and region_country(groups["region"]))):
+        following = head[match.end():].lstrip()[:1]
+        if following and not (following.isalpha() or following in "\"“‘'(<"):
             return None
-    city, country = _place(city_text, groups["bracket"], groups["region2"], groups["region"], groups["state"])
-    return DatelineMatch(raw=raw, city=city, country=country, credit=credit, date_text=date_text)
+    place = _place(city_text, groups["bracket"], groups["region2"], groups["region"], groups["state"])
+    return DatelineMatch(raw=raw, **place, credit=credit, date_text=date_text)
 
 
 def _parse_trailing(text: str) -> DatelineMatch | None:
     match = _TRAILING.search(text[-200:])
     if not match or not normalise_agency(match.group("credit")) or not _valid_date(match.group("date")):
         return None
-    city, country = _place(match.group("city"))
-    return DatelineMatch(raw=" ".join(match.group("raw").split()), city=city, country=country,
+    place = _place(match.group("city"))
+    return DatelineMatch(raw=" ".join(match.group("raw").split()), **place,
                          credit=normalise_agency(match.group("credit")), date_text=match.group("date"))
 
 
@@ -220,9 +262,9 @@ def parse_posted_line(text: str) -> DatelineMatch | None:
     # "by PIB New Delhi" has a two-word city; "by PIB Delhi In a major ..." runs into the text
     two_words = match.group("city") + (match.group("more") or "")
     end = "more" if match.group("more") and city_country(two_words) else "city"
-    city, country = _place(two_words if end == "more" else match.group("city"))
+    place = _place(two_words if end == "more" else match.group("city"))
     raw = " ".join(match.string[match.start():match.end(end)].split())
-    return DatelineMatch(raw=raw, city=city, country=country, credit=normalise_agency(match.group("credit")),
+    return DatelineMatch(raw=raw, **place, credit=normalise_agency(match.group("credit")),
                          date_text=match.group("date"))
 
 
@@ -234,5 +276,5 @@ def parse_byline(text: str) -> DatelineMatch | None:
     credit = normalise_agency(match.group("credit"))
     if not credit or not city_country(match.group("city")):
         return None
-    city, country = _place(match.group("city"))
-    return DatelineMatch(raw=" ".join(match.group(0).split()), city=city, country=country, credit=credit)
+    place = _place(match.group("city"))
+    return DatelineMatch(raw=" ".join(match.group(0).split()), **place, credit=credit)

@@ -1,6 +1,6 @@
 """A fetched page to a `Release`: extraction as one ordered list of steps.
 
-    STEPS = (decode, clean, metadata, listing, length, dateline, agency, dates, entities, language)
+    STEPS = (decode, clean, metadata, listing, language, dateline, agency, length, dates, entities)
 
 Every step takes a `Draft` (the page, what the steps before it read, and the release filled so far) and
 returns a new one, or raises `Skip(reason)` when the page holds no release; `pipeline.run_steps` runs them
@@ -8,7 +8,8 @@ and names the step at fault for any other error. Each step only asks the module 
 (decode, clean, newsml, metadata, listing, dateline, agency, dates, entities, language) and decides which
 statement wins: the page first, then the feed's hints, then the source's configured defaults.
 
-The agency comes before the dates because a time printed without a zone is the wire's local time.
+The language comes before the dateline, whose city is put in English only for text in another language;
+the agency before the dates, because a time printed without a zone is the wire's local time.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from lxml.html import HtmlElement
 
 from wiredesk.core.config import SourceConfig
 from wiredesk.core.errors import Skip
-from wiredesk.core.release import Dateline, Release, word_count
+from wiredesk.core.release import Dateline, Hints, Release, word_count
 from wiredesk.core.urls import origin_entry, scope_problem
 
-from .agency import INDIAN_WIRES, credit_prefix, find_credit, normalise_agency
+from .agency import INDIAN_WIRES, byline_credit, credit_prefix, find_credit, find_sign_off, normalise_agency
 from .clean import CleanPage, clean_tree
 from .dateline import DatelineMatch, find_dateline, parse_byline, parse_dateline, parse_posted_line
 from .dates import IST, first_date, month_number, parse_date, parse_day_month
@@ -42,7 +43,7 @@ from .rules import has_rules, mark_rules
 
 __all__ = ["Draft", "STEPS", "extract", "warm_up"]
 
-_MIN_WORDS = 25  # fewer words than this is a stub, a listing or an error page, not a release
+_MIN_WORDS = 25  # fewer words than this, and nothing that marks them as a story, is a stub or an error page
 _MAX_CATEGORIES = 20
 
 
@@ -64,6 +65,7 @@ class Draft:
     meta: PageMeta = field(default_factory=PageMeta)
     dateline: DatelineMatch | None = None  # as found: its credit and date text serve the agency and dates
     zone: tzinfo = timezone.utc  # where a time printed without a zone is read: the wire's local time
+    credited: bool = False  # the page itself names the wire (not the source's configured default)
 
     def filled(self, **fields: object) -> Draft:
         """The draft with these fields of its release set."""
@@ -155,9 +157,11 @@ def listing(draft: Draft) -> Draft:
 
 
 def length(draft: Draft) -> Draft:
-    """Refuse a stub: too few words to be a story (an error page, a teaser)."""
+    """Refuse a page without a story: no words at all, or a few words that nothing marks as a story (an
+    error page, a teaser). A dateline, a wire credit printed on the page or the page calling itself an
+    article makes a two-line dividend notice a release."""
     words = word_count(draft.cleaned.body)
-    if words < _MIN_WORDS:
+    if words == 0 or (words < _MIN_WORDS and not (draft.dateline or draft.credited or draft.meta.is_article)):
         raise Skip(f"no article text ({words} words)")
     return draft
 
@@ -170,16 +174,21 @@ def dateline(draft: Draft) -> Draft:
     country = found.country if found else None
     if found and found.city and not country:
         country = city_country(found.city.split("/")[0])
-    place = Dateline(raw=found.raw if found else None, city=found.city if found else None, country=country)
+    # a name in another language is put in English (`ROMA` is Rome); English text keeps its own (`PEKING`)
+    city = (found.printed if draft.release.language == "en" else found.city) if found else None
+    place = Dateline(raw=found.raw if found else None, city=city, country=country)
     return replace(draft, cleaned=cleaned, dateline=found).filled(
         body=cleaned.body, dateline=place, lead=_lead(cleaned, found, draft.meta))
 
 
 def agency(draft: Draft) -> Draft:
     """The wire that issued the story, and so the zone its zone-less times are in."""
-    name = _agency(draft.cleaned, draft.meta, draft.dateline, draft.source)
+    name = _page_agency(draft.cleaned, draft.meta, draft.dateline, draft.page.hints)
+    credited = bool(name)
+    if not name and draft.source and draft.source.agency:
+        name = normalise_agency(draft.source.agency) or draft.source.agency
     zone = IST if name in INDIAN_WIRES else timezone.utc
-    return replace(draft, zone=zone).filled(agency=name)
+    return replace(draft, zone=zone, credited=credited).filled(agency=name)
 
 
 def dates(draft: Draft) -> Draft:
@@ -209,7 +218,7 @@ def language(draft: Draft) -> Draft:
     return draft.filled(language=code)
 
 
-STEPS = (decode, clean, metadata, listing, length, dateline, agency, dates, entities, language)
+STEPS = (decode, clean, metadata, listing, language, dateline, agency, length, dates, entities)
 
 
 # what the steps decide ------------------------------------------------------------------------------------
@@ -240,7 +249,8 @@ def _find_dateline(cleaned: CleanPage, meta: PageMeta) -> tuple[CleanPage, Datel
         index, found = located
         if found.closing:
             cleaned = replace(cleaned, paragraphs=cleaned.paragraphs[: index + 1])
-        elif 0 < index < len(cleaned.paragraphs) - 1:
+        elif 0 < index < len(cleaned.paragraphs) - 1 and (found.credit or found.date_text):
+            # only a dateline that dates or credits the story marks where it begins
             cleaned = replace(cleaned, paragraphs=cleaned.paragraphs[index:])
         return cleaned, found
     if meta.dateline:
@@ -261,23 +271,21 @@ def _find_dateline(cleaned: CleanPage, meta: PageMeta) -> tuple[CleanPage, Datel
     return cleaned, None
 
 
-def _agency(cleaned: CleanPage, meta: PageMeta, dateline: DatelineMatch | None, source: SourceConfig | None) -> str:
-    if dateline and dateline.credit:
-        return dateline.credit
+def _page_agency(cleaned: CleanPage, meta: PageMeta, dateline: DatelineMatch | None, hints: Hints) -> str:
+    """The wire the page itself names, most telling first: its dateline, the credit or sign-off closing
+    the story, a byline, the page's author and publisher metadata (JSON-LD), a source line printed with
+    its date, the feed entry's author; "" when none does."""
     closing = " ".join(cleaned.paragraphs[-1:] + cleaned.tail)
-    credit = find_credit(closing)
-    if credit:
-        return credit
-    for name in (*meta.authors, *meta.publishers):
-        credit = normalise_agency(name)
-        if credit:
-            return credit
-    credit = credit_prefix(meta.stamp_line) if meta.stamp_line else None
-    if credit:
-        return credit
-    if source and source.agency:
-        return normalise_agency(source.agency) or source.agency
-    return ""
+    found = (
+        (dateline.credit if dateline else None)
+        or find_credit(closing)
+        or (find_sign_off(cleaned.paragraphs[-1]) if cleaned.paragraphs else None)
+        or next((name for text in meta.bylines if (name := byline_credit(text))), None)
+        or next((name for text in (*meta.authors, *meta.publishers) if (name := normalise_agency(text))), None)
+        or (credit_prefix(meta.stamp_line) if meta.stamp_line else None)
+        or next((name for text in hints.authors if (name := normalise_agency(text))), None)
+    )
+    return found or ""
 
 
 def _dates(meta: PageMeta, page: RawPage, dateline: DatelineMatch | None, *, zone: tzinfo) -> tuple[datetime | None, datetime | None]:

@@ -187,16 +187,16 @@ def city_country(city: str) -> str | None:
     return found.country if found and found.country else None
 
 
-def canonical_city(city: str) -> str:
+def canonical_city(city: str, *, translate: bool = True) -> str:
     """The city's English name where the text gives another one (`ROMA` → `Rome`), else the name title-cased.
 
     A name written in capitals (`NEW YORK`, `THE HAGUE`) is title-cased; parts joined by `/` are each
-    looked up.
+    looked up. `translate=False` only title-cases (for English text, whose names are English already).
     """
     parts = []
     for part in city.split("/"):
         part = " ".join(part.split())
-        found = _city_index().get(norm(part))
+        found = _city_index().get(norm(part)) if translate else None
         # only a name no city bears as its own is translated: "Roma" is Rome; "New York" (of "New York City") stays
         if (found is not None and norm(part) not in _main_city_names() and found.population >= 100_000
                 and not norm(found.name).startswith(norm(part))):
@@ -211,7 +211,8 @@ def canonical_city(city: str) -> str:
 def _title(text: str) -> str:
     small = {"of", "de", "la", "le", "del", "da", "do", "upon", "on", "am", "an", "der"}
     words = text.lower().split()
-    return " ".join(w if i and w in small else w[:1].upper() + w[1:] for i, w in enumerate(words))
+    return " ".join(w if i and w in small else "-".join(p[:1].upper() + p[1:] for p in w.split("-"))
+                    for i, w in enumerate(words))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,17 @@ FORMS = [
     ("MONTGOMERY, Ala. -- Alabama's law", "MONTGOMERY, Ala. --", "Montgomery", "United States", None),
     ("New Delhi: The Delhi Police", "New Delhi:", "New Delhi", None, None),
     ("【6月18日 AFP】ナイジェリア北東部", "【6月18日 AFP】", None, None, "AFP"),
+    # as hurried desks typed them: the credit after the date, a desk's tag, a month mistyped or cut short,
+    # no space after a comma, a comma before the dash, all in lower case
+    ("BRUSSELS, March 27, Reuter - Greece and", "BRUSSELS, March 27, Reuter -", "Brussels", None, "Reuters"),
+    ("RPT --LUDWIGSHAFEN, March 30 - BASF AG", "RPT --LUDWIGSHAFEN, March 30 -", "Ludwigshafen", None, None),
+    ("ROSEMONT, Ill., Macrh 31 - LyphoMed Inc", "ROSEMONT, Ill., Macrh 31 -", "Rosemont", "United States", None),
+    ("FORT WAYNE, IND., Marchg 12 - Qtly div", "FORT WAYNE, IND., Marchg 12 -", "Fort Wayne", "United States", None),
+    ("ATLANTA, Apri 1 - Digital Communications", "ATLANTA, Apri 1 -", "Atlanta", None, None),
+    ("MINNEAPOLIS, MINN.,March 13 - Shr profit", "MINNEAPOLIS, MINN.,March 13 -", "Minneapolis", "United States", None),
+    ("TULSA, Okla., April 1, - Linear Films", "TULSA, Okla., April 1, -", "Tulsa", "United States", None),
+    ("peoria, april 7 - barrow and gilt prices", "peoria, april 7 -", "Peoria", None, None),
+    ("WINSTON-SALEM, N.C., March 3 - Shr", "WINSTON-SALEM, N.C., March 3 -", "Winston-Salem", "United States", None),
 ]
 
 
@@ -41,6 +52,9 @@ def test_dateline_forms(text, raw, city, country, credit):
     "The company said on Monday: nothing changes.",
     "Interactive Brokers Group (Nasdaq: IBKR), a global brokerage firm, announced today",
     "About 15,000 people took to the streets in Tokyo on Sunday",
+    "Pay 1 May",  # a line of a dividend notice
+    "WHEAT - 2,602,000 bushels including 1,647,000 in CHICAGO",  # a line of a table
+    "Record April six Reuter",
     "",
 ])
 def test_ordinary_sentences_are_not_datelines(text):
@@ -51,6 +65,12 @@ def test_pib_posted_line_gives_city_and_date():
     found = parse_posted_line("Ministry of Power Posted On: 09 AUG 2026 12:45PM by PIB Delhi In a major step")
     assert (found.raw, found.city, found.credit, found.date_text) == (
         "Posted On: 09 AUG 2026 12:45PM by PIB Delhi", "Delhi", "PIB", "09 AUG 2026 12:45PM")
+
+
+def test_city_keeps_the_name_printed_beside_its_english_one():
+    found = parse_dateline("PEKING, March 3 - China said")
+    assert (found.city, found.printed) == ("Beijing", "Peking")
+    assert parse_dateline("ST. PAUL, Minn., March 3 - Shr").printed == "St. Paul"
 
 
 def test_byline_with_wire_and_city():

@@ -20,8 +20,8 @@ said, after a buyer from Bradford agreed to take the looms and the brand.</p>
 
 def test_steps_run_in_the_documented_order():
     assert [step.__name__ for step in STEPS] == [
-        "decode", "clean", "metadata", "listing", "length", "dateline", "agency", "dates", "entities", "language"]
-    assert "(decode, clean, metadata, listing, length, dateline, agency, dates, entities, language)" in extraction.__doc__
+        "decode", "clean", "metadata", "listing", "language", "dateline", "agency", "length", "dates", "entities"]
+    assert "(decode, clean, metadata, listing, language, dateline, agency, length, dates, entities)" in extraction.__doc__
 
 
 def test_each_step_fills_its_fields():
