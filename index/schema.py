@@ -4,7 +4,9 @@ Text fields (`title`, `body`, `acronyms`) are stemmed by `analysis.terms`; the l
 its words weighted up (LEAD_WEIGHT). Exact fields hold case-normalised whole values (`value_key`) and match
 case-insensitively; the facet fields among them also keep the value as written in a column, which is what
 facets display and count. Dates are epoch seconds in number columns (MISSING where absent): date ranges,
-sorting and the year/month facets are numpy operations on them. The whole release is stored once, as JSON,
+sorting and the year/month facets are numpy operations on them. `published_local` is the publication time
+as the story's own clock read it, counted as if that clock were UTC, so that its day is the story's day:
+day, month and year searches and the year/month facets use it. The whole release is stored once, as JSON,
 for `get`, hits and snippets.
 
 The fields are declared here as plain values (`fields()`); `backend` makes the on-disk schema of them.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
 from wiredesk.core.release import Release
@@ -25,7 +27,7 @@ from .analysis import terms, value_key
 
 __all__ = [
     "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "CASE_SENSITIVE", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS",
-    "SEPARATOR", "MISSING", "FieldSpec", "fields", "exact_keys",
+    "LOCAL_DATE", "SEPARATOR", "MISSING", "FieldSpec", "fields", "exact_keys",
     "text_values", "acronym_keys", "release_fields", "document_fields", "stored_release",
 ]
 
@@ -44,6 +46,7 @@ FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations"
 _COLUMN_FIELDS = ("agency", "source", "country", "city", "language", "people", "organizations", "places",
                   "countries", "categories", "cluster")
 DATE_FIELDS = ("published", "updated", "fetched")
+LOCAL_DATE = "published_local"  # a date column of the story's wall-clock time; not a field a query names
 
 
 MISSING = -(2**63)  # an absent date in a date column
@@ -79,7 +82,7 @@ def fields() -> tuple[FieldSpec, ...]:
     declared += [FieldSpec(name, "exact", column=name in _COLUMN_FIELDS, fold=name not in CASE_SENSITIVE,
                            stored=name == "cluster")
                  for name in EXACT_FIELDS if name not in named]
-    declared += [FieldSpec(name, "date") for name in DATE_FIELDS]
+    declared += [FieldSpec(name, "date") for name in (*DATE_FIELDS, LOCAL_DATE)]
     return tuple(declared)
 
 
@@ -167,6 +170,9 @@ def release_fields(release: Release) -> dict[str, Any]:
         epoch = _epoch(getattr(release, name))
         if epoch is not None:
             doc[name] = epoch
+    local = release.published_local or release.published  # a release made in code may have only the instant
+    if local is not None:
+        doc[LOCAL_DATE] = _epoch(local.replace(tzinfo=timezone.utc))  # its wall clock, counted as if UTC
     return doc
 
 

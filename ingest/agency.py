@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 __all__ = ["AGENCIES", "normalise_agency", "find_credit", "find_sign_off", "byline_credit", "credit_prefix",
-           "INDIAN_WIRES"]
+           "WIRE_ZONES"]
 
 AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ANI", ("ani", "asian news international")),
@@ -41,8 +41,15 @@ AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("APA", ("apa",)),
 )
 
-# Wires whose pages give local Indian time without saying so.
-INDIAN_WIRES = frozenset({"ANI", "PTI", "IANS", "PIB", "UNI"})
+# The home time zone of national wires, whose pages give local time without saying so. Wires that file
+# from everywhere (Reuters, AP, AFP, the press-release wires) have none: their stories' dateline tells.
+WIRE_ZONES = {
+    "ANI": "Asia/Kolkata", "PTI": "Asia/Kolkata", "IANS": "Asia/Kolkata", "PIB": "Asia/Kolkata", "UNI": "Asia/Kolkata",
+    "ANSA": "Europe/Rome", "dpa": "Europe/Berlin", "ots": "Europe/Berlin", "APA": "Europe/Vienna",
+    "EFE": "Europe/Madrid", "Yonhap": "Asia/Seoul", "Kyodo": "Asia/Tokyo", "Xinhua": "Asia/Shanghai",
+    "TASS": "Europe/Moscow", "RIA Novosti": "Europe/Moscow", "Anadolu": "Europe/Istanbul",
+    "Bernama": "Asia/Kuala_Lumpur",
+}
 
 def _key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
@@ -68,15 +75,25 @@ _BRACKETED = re.compile(r"[(/\[]\s*([A-Za-z][A-Za-z .\-]{1,40}?)\s*[)/\]]")
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?([A-Za-z][A-Za-z .\-]{1,40})", re.I)
 
 
-def find_credit(text: str) -> str | None:
+def _ends(text: str, match: re.Match[str]) -> bool:
+    """Whether a bracketed credit ends `text`, an editor's initials after a slash allowed: `(dpa/gem)`."""
+    rest = text[match.end():]
+    return not rest.strip(" .;,)]") or (match.group(0).endswith("/") and bool(_INITIALS.fullmatch(rest)))
+
+
+_INITIALS = re.compile(r"[A-Za-z]{1,6}\)[\s.;,]*")
+
+
+def find_credit(text: str, *, closing: bool = False) -> str | None:
     """A wire credit printed in running text: `(ANI)`, `/PRNewswire/`, `(c)AFP/...`, `© dpa-infocom`.
 
-    The last one in the text wins, since trailing credits close a story.
+    The last one in the text wins, since trailing credits close a story. With `closing`, a bracketed one
+    counts only where it ends the text: "the Popular Alliance (AP) party" names a party, not the wire.
     """
     found: str | None = None
     for match in _BRACKETED.finditer(text):
         name = normalise_agency(match.group(1))
-        if name:
+        if name and not (closing and not _ends(text, match)):
             found = name
     if found:
         return found

@@ -391,14 +391,15 @@ def trim(paragraphs: list[str], *, headline: str, description: str,
 
 def _story_end(paragraphs: list[str], start: int, end: int) -> int:
     """Where the story ends: after a closing credit (`(Reporting by ...)`, `... contributed to this
-    report.`), or before a rule (`___`) that only an appendix without one follows, when a few paragraphs
-    come after them."""
+    report.`) that a few paragraphs follow, or before a rule (`___`) that a few short lines follow (a
+    digest's items between rules are paragraphs of story)."""
     for index in range(end - 1, max(end - _CLOSING_LOOKBACK, start) - 1, -1):
         if _CLOSING_CREDIT.search(paragraphs[index].strip()):
             return index + 1 if end - index - 1 <= _MAX_APPENDIX else end
     for index in range(end - 1, max(end - _CLOSING_LOOKBACK, start + 1) - 1, -1):
         if _SEPARATOR.match(paragraphs[index]):
-            return index if end - index - 1 <= _MAX_APPENDIX else end
+            after = paragraphs[index + 1:end]
+            return index if len(after) <= _MAX_APPENDIX and all(len(p) < _SHORT for p in after) else end
     return end
 
 

@@ -2,9 +2,10 @@
 
 Trust, highest first: JSON-LD (`NewsArticle` and kin), `article:`/Open Graph and other named meta tags,
 `<time datetime>`, a visible `Posted On` line, the dateline, the feed's hints, and last a scan of the page
-(htmldate). A time without a zone is the wire's local time (IST for Indian wires), else UTC; a date without a
-time is midnight there. A dateline's `April 16` takes its year from the page's other dates or the fetch
-date, and is never in the future. Every result is aware and in UTC.
+(htmldate). A time without a zone is read in the zone the caller gives (the story's local zone); a date
+without a time is midnight there. A dateline's `April 16` takes its year from the page's other dates or the
+fetch date, and is never in the future. Every result is aware, in the offset the text gives (or the zone
+given), so the caller has both the instant and the story's own time.
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ _ISO_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_date(text: str, *, zone: tzinfo = timezone.utc) -> datetime | None:
-    """An aware UTC datetime from ISO 8601, RFC 2822, epoch seconds or milliseconds, or free text such as
-    `09 AUG 2026 12:45PM`; None when `text` holds no date. A naive value is taken in `zone`."""
+    """An aware datetime from ISO 8601, RFC 2822, epoch seconds or milliseconds, or free text such as
+    `09 AUG 2026 12:45PM`, in the offset it states; None when `text` holds no date. A value without a zone
+    is taken in `zone`."""
     text = " ".join(str(text).split())
     if not text or len(text) > 80:
         return None
@@ -85,9 +87,10 @@ def parse_date(text: str, *, zone: tzinfo = timezone.utc) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     try:
-        return moment.astimezone(timezone.utc)
+        moment.astimezone(timezone.utc)  # an offset that puts it outside the calendar is no date
     except (OverflowError, ValueError):
         return None
+    return moment
 
 
 def _free_text_date(text: str) -> datetime | None:
@@ -108,7 +111,7 @@ def is_date_only(text: str) -> bool:
 
 
 def parse_day_month(text: str, *, reference: datetime, zone: tzinfo = timezone.utc) -> datetime | None:
-    """A dateline's date (`April 16`, `Dec.  03, 2019`, `26 mai 2020`, `28 LUG`) at midnight in `zone`.
+    """A dateline's date (`April 16`, `Dec.  03, 2019`, `26 mai 2020`, `28 LUG`): midnight in `zone`.
 
     Without a year, the year is the reference's, or the one before when that would put the date after the
     reference (a dateline is never in the future).
@@ -128,10 +131,9 @@ def parse_day_month(text: str, *, reference: datetime, zone: tzinfo = timezone.u
             year = local_reference.year
             if date(year, month, day) > local_reference.date() + timedelta(days=1):
                 year -= 1
-        moment = datetime.combine(date(year, month, day), time(0, 0), tzinfo=zone)
+        return datetime.combine(date(year, month, day), time(0, 0), tzinfo=zone)
     except ValueError:
         return None
-    return moment.astimezone(timezone.utc)
 
 
 def first_date(values: Iterable[str], *, zone: tzinfo = timezone.utc) -> datetime | None:

@@ -1,6 +1,6 @@
 """A fetched page to a `Release`: extraction as one ordered list of steps.
 
-    STEPS = (decode, clean, metadata, listing, language, dateline, agency, length, dates, entities)
+    STEPS = (decode, clean, metadata, language, dateline, listing, agency, length, dates, entities)
 
 Every step takes a `Draft` (the page, what the steps before it read, and the release filled so far) and
 returns a new one, or raises `Skip(reason)` when the page holds no release; `pipeline.run_steps` runs them
@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from copy import copy
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
@@ -26,12 +27,12 @@ from wiredesk.core.errors import Skip
 from wiredesk.core.release import Dateline, Hints, Release, word_count
 from wiredesk.core.urls import origin_entry, scope_problem
 
-from .agency import INDIAN_WIRES, byline_credit, credit_prefix, find_credit, find_sign_off, normalise_agency
+from .agency import WIRE_ZONES, byline_credit, credit_prefix, find_credit, find_sign_off, normalise_agency
 from .clean import CleanPage, clean_tree
 from .dateline import DatelineMatch, find_dateline, parse_byline, parse_dateline, parse_posted_line
-from .dates import IST, first_date, month_number, parse_date, parse_day_month
+from .dates import first_date, month_number, parse_date, parse_day_month
 from .entities import find_entities
-from .gazetteer import city_country
+from .gazetteer import city_country, city_zone
 from .language import detect_language, language_code
 from .listing import headline_links, listing_reason
 from .markup import decode_html, parse_html
@@ -64,7 +65,6 @@ class Draft:
     cleaned: CleanPage = field(default_factory=lambda: CleanPage(title="", paragraphs=()))
     meta: PageMeta = field(default_factory=PageMeta)
     dateline: DatelineMatch | None = None  # as found: its credit and date text serve the agency and dates
-    zone: tzinfo = timezone.utc  # where a time printed without a zone is read: the wire's local time
     credited: bool = False  # the page itself names the wire (not the source's configured default)
 
     def filled(self, **fields: object) -> Draft:
@@ -146,11 +146,13 @@ def metadata(draft: Draft) -> Draft:
 
 
 def listing(draft: Draft) -> Draft:
-    """Refuse a page that lists headlines rather than telling one story."""
+    """Refuse a page that lists headlines rather than telling one story (one that opens with a dateline
+    or dates itself in its metadata tells one)."""
     if draft.tree is None:
         return draft
     reason = listing_reason(links=headline_links(draft.tree), paragraphs=draft.cleaned.paragraphs,
-                            is_article=draft.meta.is_article)
+                            is_article=draft.meta.is_article, dated=draft.meta.dated,
+                            has_dateline=draft.dateline is not None)
     if reason:
         raise Skip(reason)
     return draft
@@ -182,19 +184,27 @@ def dateline(draft: Draft) -> Draft:
 
 
 def agency(draft: Draft) -> Draft:
-    """The wire that issued the story, and so the zone its zone-less times are in."""
+    """The wire that issued the story: named on the page, else the source's configured one."""
     name = _page_agency(draft.cleaned, draft.meta, draft.dateline, draft.page.hints)
     credited = bool(name)
     if not name and draft.source and draft.source.agency:
         name = normalise_agency(draft.source.agency) or draft.source.agency
-    zone = IST if name in INDIAN_WIRES else timezone.utc
-    return replace(draft, zone=zone, credited=credited).filled(agency=name)
+    return replace(draft, credited=credited).filled(agency=name)
 
 
 def dates(draft: Draft) -> Draft:
-    """When the story was published and last updated."""
-    published, updated = _dates(draft.meta, draft.page, draft.dateline, zone=draft.zone)
-    return draft.filled(published=published, updated=updated)
+    """When the story was published, as an instant and in the story's own time, and last updated.
+
+    The story's zone is its source's configured `timezone`, else its wire's home zone, else its dateline
+    city's; a time the page prints without a zone is read there, and so is the local time of one given in
+    UTC. Without any of them, UTC."""
+    zone = _story_zone(draft)
+    published, updated = _dates(draft.meta, draft.page, draft.dateline, zone=zone or timezone.utc)
+    local = None
+    if published is not None:
+        local = published if published.utcoffset() or zone is None else published.astimezone(zone)
+        local = local.astimezone(timezone(local.utcoffset() or timedelta(0)))  # a fixed offset, as printed
+    return draft.filled(published=published, published_local=local, updated=updated)
 
 
 def entities(draft: Draft) -> Draft:
@@ -218,7 +228,7 @@ def language(draft: Draft) -> Draft:
     return draft.filled(language=code)
 
 
-STEPS = (decode, clean, metadata, listing, language, dateline, agency, length, dates, entities)
+STEPS = (decode, clean, metadata, language, dateline, listing, agency, length, dates, entities)
 
 
 # what the steps decide ------------------------------------------------------------------------------------
@@ -275,11 +285,12 @@ def _page_agency(cleaned: CleanPage, meta: PageMeta, dateline: DatelineMatch | N
     """The wire the page itself names, most telling first: its dateline, the credit or sign-off closing
     the story, a byline, the page's author and publisher metadata (JSON-LD), a source line printed with
     its date, the feed entry's author; "" when none does."""
-    closing = " ".join(cleaned.paragraphs[-1:] + cleaned.tail)
+    last = cleaned.paragraphs[-1] if cleaned.paragraphs else ""
     found = (
         (dateline.credit if dateline else None)
-        or find_credit(closing)
-        or (find_sign_off(cleaned.paragraphs[-1]) if cleaned.paragraphs else None)
+        or find_credit(last, closing=True)
+        or find_credit(" ".join(cleaned.tail))
+        or find_sign_off(last)
         or next((name for text in meta.bylines if (name := byline_credit(text))), None)
         or next((name for text in (*meta.authors, *meta.publishers) if (name := normalise_agency(text))), None)
         or (credit_prefix(meta.stamp_line) if meta.stamp_line else None)
@@ -288,16 +299,23 @@ def _page_agency(cleaned: CleanPage, meta: PageMeta, dateline: DatelineMatch | N
     return found or ""
 
 
+def _story_zone(draft: Draft) -> tzinfo | None:
+    source, city = draft.source, draft.release.dateline.city
+    name = ((source.timezone if source else "") or WIRE_ZONES.get(draft.release.agency)
+            or (city_zone(city.split("/")[0]) if city else None))
+    return ZoneInfo(name) if name else None
+
+
 def _dates(meta: PageMeta, page: RawPage, dateline: DatelineMatch | None, *, zone: tzinfo) -> tuple[datetime | None, datetime | None]:
     published = first_date(meta.published, zone=zone)
     updated = first_date(meta.updated, zone=zone) or page.hints.updated
     if published is None and dateline and dateline.date_text and dateline.raw.startswith("Posted On"):
-        published = parse_date(dateline.date_text, zone=IST)
+        published = parse_date(dateline.date_text, zone=zone)
     if published is None:
         published = page.hints.published
     if published is None and meta.stamp:
-        # the stamp was read as UTC wall-clock time; a page prints its wire's local time
-        published = meta.stamp.replace(tzinfo=zone).astimezone(timezone.utc)
+        # the stamp was read as UTC wall-clock time; a page prints its story's local time
+        published = meta.stamp.replace(tzinfo=zone)
     if published is None and dateline and dateline.date_text:
         reference = updated or page.fetched or datetime.now(timezone.utc)
         published = parse_day_month(dateline.date_text, reference=reference, zone=zone)

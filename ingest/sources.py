@@ -51,7 +51,9 @@ __all__ = [
 MAX_SITEMAP_DEPTH = 3
 # The sitemap protocol's limit on one file, uncompressed; it applies whatever `max_bytes` says.
 MAX_SITEMAP_BYTES = 50_000_000
-_PAGE_SUFFIXES = (".html", ".htm")
+# What a folder of a `files` source holds: pages, and news items as XML (NewsML, NITF), which extraction
+# reads as `wiredesk extract` does; an XML file that is a feed or a sitemap is skipped with that reason.
+_PAGE_SUFFIXES = (".html", ".htm", ".xml")
 
 
 @dataclass(frozen=True)

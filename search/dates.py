@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from wiredesk.core.errors import QueryError
 
-__all__ = ["parse_when", "period"]
+__all__ = ["parse_when", "period", "is_calendar_date"]
 
 _UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _AGO = re.compile(r"^(\d+|a|an|one)\s+(day|week|month|year)s?\s+ago$")
@@ -66,6 +66,13 @@ def period(text: str, *, now: datetime | None = None) -> tuple[datetime, datetim
     moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
     moment = moment.astimezone(timezone.utc)
     return moment, moment
+
+
+def is_calendar_date(text: str) -> bool:
+    """Whether `text` names a day, a month or a year (`2025-04-16`, `2025-04`, `2025`): a date on the
+    calendar, which a release's own day matches, rather than an instant or a span back from now."""
+    raw = text.strip()
+    return bool(_DAY.match(raw) or _MONTH.match(raw) or _YEAR.match(raw))
 
 
 def parse_when(text: str, *, now: datetime | None = None, end: bool = False) -> datetime:

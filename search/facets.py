@@ -12,7 +12,7 @@ import numpy as np
 
 from wiredesk.index.analysis import value_key
 from wiredesk.index import MISSING, Segment
-from wiredesk.index.schema import FACET_FIELDS, MULTI_FIELDS, SEPARATOR
+from wiredesk.index.schema import FACET_FIELDS, LOCAL_DATE, MULTI_FIELDS, SEPARATOR
 from wiredesk.core.errors import QueryError
 
 __all__ = ["DEFAULT_TOP", "check_fields", "count"]
@@ -27,7 +27,7 @@ def check_fields(fields: tuple[str, ...]) -> None:
 
 
 def _dates(seg: Segment, mask: np.ndarray, name: str) -> Counter[str]:
-    values = seg.numbers("published")[mask]
+    values = seg.numbers(LOCAL_DATE)[mask]  # the story's own day, month and year
     values = values[values != MISSING]
     if not len(values):
         return Counter()

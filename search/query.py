@@ -21,13 +21,13 @@ from datetime import datetime
 from wiredesk.index.analysis import term as analyse
 from wiredesk.index.analysis import terms as analyse_all
 from wiredesk.index.analysis import value_key
-from wiredesk.index.schema import CASE_SENSITIVE, DATE_FIELDS, EXACT_FIELDS, TEXT_FIELDS
+from wiredesk.index.schema import CASE_SENSITIVE, DATE_FIELDS, EXACT_FIELDS, LOCAL_DATE, TEXT_FIELDS
 from wiredesk.core.errors import QueryError
 
-from .dates import period
+from .dates import is_calendar_date, period
 
 __all__ = ["Node", "Term", "Phrase", "Pattern", "Fuzzy", "Range", "And", "Or", "Not", "All",
-           "parse", "filter_node", "FIELDS"]
+           "parse", "filter_node", "date_column", "FIELDS"]
 
 _ALIASES = {"lead": "body", "text": "body", "content": "body", "acronym": "acronyms", "organisations": "organizations",
             "category": "categories", "person": "people", "place": "places", "author": "authors"}
@@ -300,7 +300,7 @@ def _leaf(tok: _Tok) -> Node | None:
         return _range(field or "published", tok.text)
     if field in DATE_FIELDS or field in _PERIOD_FIELDS:
         first, last = period(tok.text)
-        return Range("published" if field in _PERIOD_FIELDS else field, first, last)
+        return Range(date_column(field, tok.text), first, last)
     if field is not None and field not in TEXT_FIELDS:
         return _exact(field, tok)
     if tok.kind == "phrase":
@@ -345,7 +345,17 @@ def _range(field: str, text: str) -> Node:
         raise QueryError(f"a range needs two ends: {field}:[2025-04-01 TO 2025-04-30] (use * for an open end)")
     low = None if parts[0].strip() == "*" else period(parts[0])[0]
     high = None if parts[1].strip() == "*" else period(parts[1])[1]
-    return Range("published" if field in _PERIOD_FIELDS else field, low, high)
+    return Range(date_column(field, *parts), low, high)
+
+
+def date_column(field: str, *ends: str) -> str:
+    """The date column a date query reads: for a day, month or year of publication (`year:2025`,
+    `published:[2025-04-01 TO 2025-04-30]`) the story's own day, `published_local`, so that a story filed
+    at 02:30 in New Delhi on 16 April is found on the 16th; the instant otherwise."""
+    name = "published" if field in _PERIOD_FIELDS else field
+    if name == "published" and all(end.strip() == "*" or is_calendar_date(end) for end in ends):
+        return LOCAL_DATE
+    return name
 
 
 def parse(text: str) -> Node:
@@ -361,5 +371,5 @@ def filter_node(field: str, value: str) -> Node:
         raise QueryError(f"cannot filter on {field!r} (fields: {known})")
     if name in _PERIOD_FIELDS or name in DATE_FIELDS:
         first, last = period(value)
-        return Range("published" if name in _PERIOD_FIELDS else name, first, last)
+        return Range(date_column(name, value), first, last)
     return Term(name, value if name in CASE_SENSITIVE else value_key(value), value)

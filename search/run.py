@@ -17,7 +17,7 @@ from wiredesk.core.release import Dateline
 
 from . import facets as facet_counts
 from .dates import parse_when
-from .query import And, Node, Not, Or, Range, Term, filter_node, parse
+from .query import And, Node, Not, Or, Range, Term, date_column, filter_node, parse
 from .results import Hit, Results
 from . import feedback
 from .explain import explain
@@ -68,10 +68,10 @@ def _plan(request: SearchRequest) -> tuple[Node, Node]:
     facet_counts.check_fields(request.facets)
     typed = parse(request.query)
     parts = [typed] + [filter_node(name, value) for name, value in request.filters]
-    if request.since or request.until:
-        low = parse_when(request.since) if request.since else None
-        high = parse_when(request.until, end=True) if request.until else None
-        parts.append(Range("published", low, high))
+    if request.since:
+        parts.append(Range(date_column("published", request.since), parse_when(request.since), None))
+    if request.until:
+        parts.append(Range(date_column("published", request.until), None, parse_when(request.until, end=True)))
     return typed, parts[0] if len(parts) == 1 else And(tuple(parts))
 
 

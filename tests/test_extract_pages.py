@@ -125,9 +125,23 @@ def test_listing_page_is_skipped():
         extract(page(html.encode()))
 
 
+def test_a_short_article_among_many_headline_links_is_not_a_listing():
+    menu = "".join(f'<li><a href="/news/{n}.html">Minister opens new rail line number {n} in the east</a></li>' for n in range(14))
+    story = ("<p>The port authority said on Monday that it had approved a second container terminal after two "
+             "years of talks with shipping lines and the city council.</p><p>Work on the quay starts in May.</p>")
+    html = f"<html><head><title>Port expands</title></head><body><nav><ul>{menu}</ul></nav><h1>Port expands</h1>{story}</body></html>"
+    datelined = html.replace("<p>The port", "<p>ROTTERDAM, March 3 (Reuters) - The port")
+    assert extract(page(datelined.encode())).dateline.city == "Rotterdam"
+    dated = html.replace("<title>", '<meta name="pub_date" content="2025-03-03"><title>')
+    release = extract(page(dated.encode()))
+    assert release.body.startswith("The port authority said") and release.body.endswith("starts in May.")
+
+
 def test_visible_stamp_and_source_line_when_metadata_is_silent():
     html = f"""<html><head><title>话剧巡演结束</title></head><body><h1>话剧巡演结束</h1>
     <div><font>新华网河北频道 ( 2012-06-04 09:20:26 )</font></div>{PROSE}</body></html>"""
     release = extract(page(html.encode()))
     assert release.agency == "Xinhua"
-    assert release.published == datetime(2012, 6, 4, 9, 20, tzinfo=timezone.utc)
+    # printed without a zone: Xinhua's own time, Beijing's
+    assert release.published == datetime(2012, 6, 4, 1, 20, tzinfo=timezone.utc)
+    assert release.published_local.isoformat() == "2012-06-04T09:20:00+08:00"

@@ -363,6 +363,31 @@ def test_files_folder_source(tmp_path: Path) -> None:
     assert (folder / "a.html").resolve().as_uri() in run(bare)
 
 
+G2_ITEM = """<?xml version="1.0" encoding="utf-8"?><newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><itemSet>
+<newsItem guid="tag:ansa.it,2025-04-14:1" xml:lang="it"><itemMeta><provider literal="ansa.it"/>
+<firstCreated>2025-04-14T10:51:00Z</firstCreated></itemMeta><contentMeta><headline>Nuovo terminal a Napoli</headline>
+</contentMeta><contentSet><inlineData contenttype="text/plain"><![CDATA[<p>(ANSA) - NAPOLI, 14 APR - L'autorità portuale
+ha approvato il nuovo terminal per i container.(ANSA).</p>]]></inlineData></contentSet></newsItem></itemSet></newsMessage>"""
+
+
+def test_files_folder_source_reads_xml_news_items_as_extract_does(tmp_path: Path) -> None:
+    from wiredesk.extract_files import extract_files
+
+    folder = tmp_path / "queue"
+    folder.mkdir()
+    (folder / "item.xml").write_text(G2_ITEM, encoding="utf-8")
+    (folder / "feed.xml").write_text('<?xml version="1.0"?><rss><channel><title>Feed</title></channel></rss>')
+    source = SourceConfig(name="queue", kind="files", path=folder, url="https://queue.example/")
+    got = run(make_config(tmp_path, source))
+    assert {u: (o.status, o.reason) for u, o in got.items()} == {
+        "https://queue.example/item.xml": ("new", ""),
+        "https://queue.example/feed.xml": ("skipped", "no article: a feed, not a news item")}
+    indexed = got["https://queue.example/item.xml"].release.to_dict()
+    extracted = next(extract_files([folder / "item.xml"], url="https://queue.example/item.xml", source=source)).to_dict()
+    assert {k: v for k, v in indexed.items() if k != "fetched"} == {k: v for k, v in extracted.items() if k != "fetched"}
+    assert (indexed["agency"], indexed["dateline"]["city"], indexed["title"]) == ("ANSA", "Naples", "Nuovo terminal a Napoli")
+
+
 def test_files_feed_source_maps_links_to_the_feed_folder(tmp_path: Path) -> None:
     folder = tmp_path / "sample"
     (folder / "news").mkdir(parents=True)

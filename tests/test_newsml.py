@@ -1,4 +1,4 @@
-"""XML news items (NewsML 1.2, NITF, queue formats) read into releases; feeds and sitemaps refused."""
+"""XML news items (NewsML 1.2, NewsML-G2, NITF, queue formats) read into releases; feeds and sitemaps refused."""
 
 from datetime import datetime, timezone
 
@@ -27,6 +27,38 @@ QUEUE = f"""<?xml version="1.0"?><Response><List><Item><PublishDate>2025-04-14T1
 <headline>PR / Acme Widgets</headline><subtitle>Acme&amp;apos;s New Plant</subtitle>
 <content>&lt;p&gt;GLASGOW, Scotland, Apr. 14, 2025 (GLOBE NEWSWIRE) -- {STORY}&lt;/p&gt;</content></Item></List></Response>"""
 
+# NewsML-G2 as ANSA sends it: a newsMessage, the story as escaped HTML in inlineData, the place in <located>
+G2_ANSA = f"""<?xml version="1.0" encoding="utf-8"?>
+<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><header><sent>2025-04-14T11:00:00Z</sent><sender>ansa.it</sender></header>
+<itemSet><newsItem guid="tag:ansa.it,2025-04-14:1" standard="NewsML-G2" xml:lang="it-IT">
+<rightsInfo><copyrightHolder literal="ANSA"/></rightsInfo>
+<itemMeta><itemClass qcode="icls:text"/><provider literal="ansa.it"/><firstCreated>2025-04-14T10:51:00.000Z</firstCreated>
+<link rel="featuremedia" residref="photo.jpg"><title>Una foto</title></link></itemMeta>
+<contentMeta><located type="cptype:city" literal="NAPOLI"/><language tag="it"/>
+<headline>Porto di Napoli, nuovo terminal per i container</headline></contentMeta>
+<contentSet><inlineData contenttype="text/plain"><![CDATA[<p>(ANSA) - NAPOLI, 14 APR - L'autorità portuale ha approvato oggi
+il nuovo terminal per i container, dopo due anni di trattative con le compagnie di navigazione.</p>
+<p>I lavori inizieranno a maggio.(ANSA).</p>]]></inlineData></contentSet></newsItem></itemSet></newsMessage>"""
+
+# NewsML-G2 as AFP sends it: an XHTML document in inlineXML, whose <head> holds a <title>
+G2_AFP = f"""<?xml version="1.0" encoding="UTF-8"?>
+<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><itemSet><newsItem guid="urn:newsml:afp.com:1" xml:lang="en">
+<itemMeta><provider literal="AFP"/><versionCreated>2025-04-14T09:30:00+00:00</versionCreated>
+<firstCreated>2025-04-14T09:00:00+00:00</firstCreated></itemMeta>
+<contentMeta><headline>Acme to open plant in Lyon</headline><dateline>Lyon, France</dateline></contentMeta>
+<contentSet><inlineXML contenttype="application/xhtml+xml"><html xmlns="http://www.w3.org/1999/xhtml">
+<head><title>Acme to open plant in Lyon</title></head><body><p>{STORY}</p><p>The plant opens in May.</p></body></html>
+</inlineXML></contentSet></newsItem></itemSet></newsMessage>"""
+
+# NITF inside a NewsML-G2 item: the story is NITF's body.content, not its headline and byline
+G2_NITF = f"""<?xml version="1.0" encoding="UTF-8"?>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/"><itemMeta><provider literal="dpa"/>
+<firstCreated>2025-04-14T07:00:00</firstCreated></itemMeta><contentMeta><headline>Werk in Leipzig</headline></contentMeta>
+<contentSet><inlineXML contenttype="application/nitf+xml"><nitf xmlns="http://iptc.org/std/NITF/2006-10-18/"><body>
+<body.head><hedline><hl1>Werk in Leipzig</hl1></hedline><byline>Von Anna Schmidt</byline></body.head>
+<body.content><p>Leipzig (dpa) - Der Hersteller baut ein neues Werk mit 400 Arbeitsplätzen, wie er am Montag mitteilte.</p>
+<p>Die Produktion soll im Mai beginnen.</p></body.content></body></nitf></inlineXML></contentSet></newsItem>"""
+
 
 def release(text: str):
     return extract(RawPage(url="https://example.org/item.xml", body=text.encode("utf-8")))
@@ -50,6 +82,30 @@ def test_queue_item_with_escaped_html():
     got = release(QUEUE)
     assert got.title == "Acme's New Plant"
     assert got.agency == "GlobeNewswire" and got.dateline.city == "Glasgow"
+
+
+def test_newsml_g2_item_of_ansa():
+    got = release(G2_ANSA)
+    assert (got.title, got.agency, got.language) == ("Porto di Napoli, nuovo terminal per i container", "ANSA", "it")
+    assert (got.dateline.raw, got.dateline.city, got.dateline.country) == ("(ANSA) - NAPOLI, 14 APR -", "Naples", "Italy")
+    assert got.body.startswith("(ANSA) - NAPOLI, 14 APR - L'autorità portuale") and got.body.endswith("maggio.(ANSA).")
+    assert got.published == datetime(2025, 4, 14, 10, 51, tzinfo=timezone.utc)
+    assert got.published_local.isoformat() == "2025-04-14T12:51:00+02:00"  # ANSA's Rome
+
+
+def test_newsml_g2_item_of_afp_with_an_xhtml_document():
+    got = release(G2_AFP)
+    assert (got.title, got.agency, got.dateline.city, got.dateline.country) == ("Acme to open plant in Lyon", "AFP", "Lyon", "France")
+    assert got.body.startswith("Acme Widgets said") and got.body.endswith("The plant opens in May.")
+    assert got.published == datetime(2025, 4, 14, 9, 0, tzinfo=timezone.utc)
+
+
+def test_nitf_inside_a_newsml_g2_item():
+    got = release(G2_NITF)
+    assert (got.title, got.agency, got.dateline.city) == ("Werk in Leipzig", "dpa", "Leipzig")
+    assert got.body == ("Leipzig (dpa) - Der Hersteller baut ein neues Werk mit 400 Arbeitsplätzen, wie er am Montag "
+                        "mitteilte.\n\nDie Produktion soll im Mai beginnen.")
+    assert got.published_local.isoformat() == "2025-04-14T07:00:00+02:00"  # a time without a zone: dpa's Berlin
 
 
 @pytest.mark.parametrize("text", [

@@ -20,8 +20,8 @@ said, after a buyer from Bradford agreed to take the looms and the brand.</p>
 
 def test_steps_run_in_the_documented_order():
     assert [step.__name__ for step in STEPS] == [
-        "decode", "clean", "metadata", "listing", "language", "dateline", "agency", "length", "dates", "entities"]
-    assert "(decode, clean, metadata, listing, language, dateline, agency, length, dates, entities)" in extraction.__doc__
+        "decode", "clean", "metadata", "language", "dateline", "listing", "agency", "length", "dates", "entities"]
+    assert "(decode, clean, metadata, language, dateline, listing, agency, length, dates, entities)" in extraction.__doc__
 
 
 def test_each_step_fills_its_fields():
@@ -31,7 +31,7 @@ def test_each_step_fills_its_fields():
         draft = step(draft)
         seen.append((step.__name__, draft.release.title, draft.release.dateline.city, draft.release.agency))
     assert seen[1] == ("clean", "Mill reopens", None, "")
-    assert seen[5] == ("dateline", "Mill reopens", "Leeds", "")
+    assert seen[4] == ("dateline", "Mill reopens", "Leeds", "")
     assert seen[6] == ("agency", "Mill reopens", "Leeds", "Reuters")
     assert draft.release.language == "en" and draft.release.published is not None
 

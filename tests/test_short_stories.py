@@ -76,6 +76,8 @@ def test_a_sentence_ending_with_a_wire_is_not_a_sign_off():
     story = ["The company said on Tuesday it would build a plant for solar panels near the port.",
              "Its chief executive said so in an interview with Reuters."]
     assert extracted(page(story, byline="Staff")).agency == ""
+    story[1] = "The leader of the Popular Alliance (AP) party tabled a motion of no confidence."
+    assert extracted(page(story, byline="Staff")).agency == ""
 
 
 def test_what_follows_the_closing_credit_is_not_the_story():
@@ -86,6 +88,13 @@ def test_what_follows_the_closing_credit_is_not_the_story():
     story = ["MONTGOMERY, Ala. (AP) -- Builders have complained they cannot find workers for their sites.",
              "___", "Follow the desk at https://example.com/desk"]
     assert extracted(page(story)).body.endswith("cannot find workers for their sites.")
+
+
+def test_a_digest_keeps_every_item_between_its_rules():
+    items = ["BELGRADE - Over 2,000 firms with almost 600,000 workers are heading for bankruptcy, a union chief said.",
+             "- - - -", "ANKARA - A military court jailed a former deputy prime minister for 11 years on charges of "
+             "forming an armed gang and sentenced five supporters, Anatolian Agency reported."]
+    assert extracted(page(items)).body.endswith("Anatolian Agency reported.")
 
 
 def test_english_text_keeps_the_city_it_prints_and_other_languages_name_it_in_english():

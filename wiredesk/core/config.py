@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
 from .urls import entry_problem, origin_entry, url_problem
@@ -110,6 +111,7 @@ class SourceConfig:
     since: datetime | None = None  # skip entries older than this
     max_items: int | None = None  # at most this many new articles per run
     language: str = ""  # the sources' language where pages do not say
+    timezone: str = ""  # IANA zone of the times its pages print without one (e.g. "Asia/Kolkata")
     links: str = ""  # listing: CSS selector of article links
     next: str = ""  # listing: CSS selector of the next-page link
     max_pages: int = 5  # listing: pages followed per run
@@ -316,6 +318,18 @@ def parse_config(text: str, *, path: Path) -> Config:
                   selectors=tuple(selectors))
 
 
+def _zone(reader: _Reader, name: str, key: str, index: int) -> str:
+    """A time zone's IANA name, checked against the zone database."""
+    if not name:
+        return ""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise reader.fail(f"unknown time zone {name!r} (an IANA name such as Asia/Kolkata, Europe/Rome or UTC)",
+                          key, table="sources", index=index) from None
+    return name
+
+
 def _selectors(reader: _Reader, source: SourceConfig, index: int) -> list[tuple[str, str, str, int | None]]:
     """A source's CSS selectors with the key and line each is written at."""
     rules = source.extract
@@ -438,6 +452,7 @@ def _source(reader: _Reader, raw: Any, index: int, base: Path) -> SourceConfig:
         since=since,
         max_items=max_items,
         language=get("language", str, ""),
+        timezone=_zone(reader, get("timezone", str, ""), f"{where}.timezone", index),
         links=get("links", str, ""),
         next=get("next", str, ""),
         max_pages=max_pages,

@@ -69,7 +69,9 @@ class Release:
     """One press release or wire story, with its fielded metadata.
 
     Every field but `body` has an empty default, so partial pages and imported records fit.
-    Dates are timezone-aware datetimes in UTC.
+    Dates are timezone-aware datetimes in UTC, but `published_local`: the same instant as `published` in the
+    story's own time (the offset the page gave, else its source's, wire's or dateline city's zone), whose
+    date is the one day-based searches and the year/month facets use.
     """
 
     body: str
@@ -80,6 +82,7 @@ class Release:
     title: str = ""
     lead: str = ""
     published: datetime | None = None
+    published_local: datetime | None = None
     updated: datetime | None = None
     fetched: datetime | None = None
     dateline: Dateline = field(default_factory=Dateline)
@@ -103,20 +106,24 @@ class Release:
                 object.__setattr__(self, name, tuple(value or ()))
         if not isinstance(self.acronyms, FrozenMap):
             object.__setattr__(self, "acronyms", FrozenMap(self.acronyms or {}))
-        for name in ("published", "updated", "fetched"):
+        for name in ("published", "published_local", "updated", "fetched"):
             value = getattr(self, name)
             if value is not None:
                 if value.tzinfo is None:
                     raise ValueError(f"Release.{name} must be timezone-aware, got {value.isoformat()}")
-                object.__setattr__(self, name, value.astimezone(timezone.utc))
+                if name != "published_local":
+                    object.__setattr__(self, name, value.astimezone(timezone.utc))
 
     def with_derived(self) -> Release:
         """Fill the fields that follow from the others: id (from url), content_hash, word_count, lead, and
-        countries where a record gives none (a story is about its dateline's country)."""
+        countries where a record gives none (a story is about its dateline's country), and one of `published`
+        and `published_local` from the other (in UTC where no local time is known)."""
         lead = self.lead or first_paragraph(self.body)
         return replace(
             self,
             countries=self.countries or ((self.dateline.country,) if self.dateline.country else ()),
+            published=self.published or self.published_local,
+            published_local=self.published_local or self.published,
             id=self.id or (release_id(self.url) if self.url else content_hash(self.title, self.body)[:16]),
             lead=lead,
             content_hash=content_hash(self.title, self.body),
@@ -154,6 +161,8 @@ class Release:
             value = data[f.name]
             if f.name in ("published", "updated", "fetched"):
                 value = parse_instant(value, key=f.name)
+            elif f.name == "published_local":
+                value = parse_instant(value, key=f.name, keep_offset=True)
             elif f.name == "dateline":
                 if not isinstance(value, Mapping):
                     raise ValueError("'dateline' must be an object with raw, city and country")
@@ -172,14 +181,18 @@ class Release:
             elif f.name == "id" and any(ord(c) < 32 for c in value):
                 raise ValueError("'id' must not hold control characters")
             kwargs[f.name] = value
+        if "published" in kwargs and "published_local" not in kwargs:
+            # a record's time as given is its local time: "2025-04-15T23:00:00-04:00" is the 15th where it was filed
+            kwargs["published_local"] = parse_instant(data["published"], keep_offset=True)
         return cls(**kwargs)
 
 
 RELEASE_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Release))
 
 
-def parse_instant(value: Any, *, key: str = "date") -> datetime:
-    """An ISO 8601 string as an aware UTC datetime; a value without an offset is taken as UTC."""
+def parse_instant(value: Any, *, key: str = "date", keep_offset: bool = False) -> datetime:
+    """An ISO 8601 string as an aware UTC datetime (in its own offset with `keep_offset`); a value without
+    an offset is taken as UTC."""
     if not isinstance(value, str):
         raise ValueError(f"'{key}' must be an ISO 8601 string")
     try:
@@ -188,7 +201,7 @@ def parse_instant(value: Any, *, key: str = "date") -> datetime:
         raise ValueError(f"'{key}' is not an ISO 8601 date: {value!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    return moment if keep_offset else moment.astimezone(timezone.utc)
 
 
 _TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ref|cmpid|ncid)$", re.I)
