@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -24,33 +25,44 @@ def _start_of(day: date) -> datetime:
 
 
 def _month_end(year: int, month: int) -> date:
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return following - timedelta(days=1)
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _end_of(day: date) -> datetime:
+    # the day's last microsecond, without stepping to the next day (there is none after 9999-12-31)
+    return datetime.combine(day, time.max, tzinfo=timezone.utc)
 
 
 def period(text: str, *, now: datetime | None = None) -> tuple[datetime, datetime]:
-    """The first and last instant (UTC) a date expression covers: "2025-04" is all of April 2025."""
+    """The first and last instant (UTC) a date expression covers: "2025-04" is all of April 2025.
+    QueryError for anything else, a date out of Python's range (years 1 to 9999) included."""
+    try:
+        return _period(text, now=now)
+    except OverflowError:  # "9999999 days ago", an offset that crosses year 1 or 9999
+        raise QueryError(f"the date {text!r} is out of range (years 1 to 9999)") from None
+
+
+def _period(text: str, *, now: datetime | None) -> tuple[datetime, datetime]:
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     today = now.date()
     raw = " ".join(text.strip().lower().split())
-    end_of = lambda day: _start_of(day + timedelta(days=1)) - timedelta(microseconds=1)  # noqa: E731
     try:
         if match := _DAY.match(raw):
             day = date(int(match[1]), int(match[2]), int(match[3]))
-            return _start_of(day), end_of(day)
+            return _start_of(day), _end_of(day)
         if match := _MONTH.match(raw):
             year, month = int(match[1]), int(match[2])
-            return _start_of(date(year, month, 1)), end_of(_month_end(year, month))
+            return _start_of(date(year, month, 1)), _end_of(_month_end(year, month))
         if match := _YEAR.match(raw):
             year = int(match[1])
-            return _start_of(date(year, 1, 1)), end_of(date(year, 12, 31))
+            return _start_of(date(year, 1, 1)), _end_of(date(year, 12, 31))
     except ValueError:
         raise QueryError(f"not a calendar date: {text!r}") from None
     if raw in ("today", "now"):
         return _start_of(today), now
     if raw == "yesterday":
         day = today - timedelta(days=1)
-        return _start_of(day), end_of(day)
+        return _start_of(day), _end_of(day)
     if match := _LAST.match(raw):
         return _start_of(today - timedelta(days=_UNITS[match[1]])), now
     if match := _LAST_N.match(raw):
@@ -58,7 +70,7 @@ def period(text: str, *, now: datetime | None = None) -> tuple[datetime, datetim
     if match := _AGO.match(raw):
         count = 1 if match[1] in ("a", "an", "one") else int(match[1])
         day = today - timedelta(days=count * _UNITS[match[2]])
-        return _start_of(day), end_of(day)
+        return _start_of(day), _end_of(day)
     try:
         moment = datetime.fromisoformat(raw.upper().replace("Z", "+00:00"))
     except ValueError:

@@ -166,10 +166,22 @@ def _lex(text: str) -> list[_Tok]:
     return tokens
 
 
+# Parentheses and NOTs nest at most this deep: the parser and the evaluator recurse once per level, and
+# no real question needs more (200 levels ran out of Python's stack: "internal error").
+MAX_DEPTH = 50
+
+
 class _Parser:
     def __init__(self, tokens: list[_Tok]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.depth = 0
+
+    def deeper(self, tok: _Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(f"the query nests parentheses or NOTs more than {MAX_DEPTH} deep "
+                             f"(at character {tok.at + 1})")
 
     def peek(self) -> str:
         return self.tokens[self.i].kind if self.i < len(self.tokens) else "end"
@@ -231,7 +243,9 @@ class _Parser:
             op = self.take()
             if self.peek() in (")", "OR", "AND", "end"):
                 raise QueryError(f"NOT at character {op.at + 1} has nothing after it")
+            self.deeper(op)
             inner = self.unary()
+            self.depth -= 1
             return Not(inner) if inner is not None else None
         return self.primary()
 
@@ -239,7 +253,9 @@ class _Parser:
         kind = self.peek()
         if kind == "(":
             opened = self.take()
+            self.deeper(opened)
             inner = self.alternatives()
+            self.depth -= 1
             if self.peek() != ")":
                 raise QueryError(f"unbalanced parenthesis: '(' at character {opened.at + 1} is never closed")
             self.take()
