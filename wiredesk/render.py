@@ -1,7 +1,7 @@
 """Text for people: search results, releases, stats and run summaries.
 
 Every string that came from a page goes through `printable` first, so a page cannot move the cursor,
-change the terminal title or hide text with escape sequences. Styles are click's: `click.echo` drops
+change the terminal title, hide text with escape sequences or reorder it with bidirectional controls. Styles are click's: `click.echo` drops
 them when the output is not a terminal, so piped output is plain.
 """
 
@@ -18,8 +18,10 @@ import click
 __all__ = ["printable", "moment", "stderr_is_terminal", "search_lines", "release_lines", "stats_lines",
            "ingest_summary_lines", "histogram_lines", "sources_lines", "alerts_lines"]
 
-# C0 and C1 controls and DEL, except tab and newline which layout needs
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls and DEL, except tab and newline which layout needs; and the bidirectional formatting
+# characters (embeddings, overrides, isolates, marks), with which a page can make a terminal show its text in
+# another order than it has (U+202E turns "exe.txt" round)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _HISTOGRAM_FIELDS = ("year", "month")
 _BAR_WIDTH = 30
 
