@@ -10,7 +10,8 @@ from typing import Any
 
 from .schema import FACET_FIELDS, MISSING, SCHEMA_VERSION
 
-__all__ = ["Index", "IndexWriter", "Segment", "open_index", "rebuild", "FACET_FIELDS", "MISSING", "SCHEMA_VERSION"]
+__all__ = ["Index", "IndexWriter", "Segment", "open_index", "rebuild", "held_documents", "FACET_FIELDS", "MISSING",
+           "SCHEMA_VERSION"]
 
 
 def __getattr__(name: str) -> Any:
@@ -24,6 +25,8 @@ def __getattr__(name: str) -> Any:
         from .writer import IndexWriter as found
     elif name == "rebuild":
         from .rebuild import rebuild as found
+    elif name == "held_documents":
+        from .store import held_documents as found
     else:
         raise AttributeError(f"module 'index' has no attribute {name!r}")
     # importing the submodule `index.rebuild` set the package attribute of that name to the module: the

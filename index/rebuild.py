@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Callable, Iterable
 
+from wiredesk.core.errors import RefusedError
 from wiredesk.core.release import Release
 
 from .handle import Index
@@ -15,11 +16,14 @@ from .writer import BATCH, IndexWriter
 __all__ = ["rebuild"]
 
 
-def rebuild(root: Path, releases: Iterable[Release], *, progress: Callable[[int], None] | None = None) -> int:
+def rebuild(root: Path, releases: Iterable[Release], *, progress: Callable[[int], None] | None = None,
+            keep_at_least: int = 0) -> int:
     """Index `releases` into a new folder and make it current; returns the number of documents.
 
     Searches keep reading the old folder until the swap and may go on with it after; it is removed once no
-    reader holds it. The write lock is held throughout, so no change to the old folder is lost.
+    reader holds it. The write lock is held throughout, so no change to the old folder is lost. When the new
+    folder holds fewer than `keep_at_least` documents it is dropped and RefusedError raised: the old index
+    stays as it was.
     """
     root = Path(root)
     lock = WriteLock(root)
@@ -37,6 +41,9 @@ def rebuild(root: Path, releases: Iterable[Release], *, progress: Callable[[int]
                     progress(done)
             writer.commit()
             count = fresh.document_count()
+            if count < keep_at_least:
+                raise RefusedError(f"reindex would leave {count} releases where the index holds {keep_at_least}, "
+                                   "so the index was kept as it is (`wiredesk reindex --force` replaces it anyway)")
         except BaseException:
             fresh.close()
             shutil.rmtree(folder, ignore_errors=True)  # a half-built folder is never made current

@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -29,9 +30,10 @@ from . import backend
 from .schema import SCHEMA_VERSION
 
 __all__ = ["POINTER", "WRITE_LOCK", "current_folder", "create_folder", "open_storage", "swap_pointer",
-           "remove_unused", "ReaderLease", "WriteLock"]
+           "remove_unused", "versions", "held_documents", "ReaderLease", "WriteLock"]
 
 POINTER = "CURRENT"
+_VERSION = re.compile(r"v-\d{8}T\d{6}-[0-9a-f]{4}")
 WRITE_LOCK = "write.lock"
 _VERSION_FILE = "SCHEMA_VERSION"
 _READERS = "readers.lock"
@@ -42,17 +44,44 @@ def _storage_error(action: str, path: Path, exc: OSError) -> StorageError:
 
 
 def current_folder(root: Path) -> Path | None:
-    """The version folder CURRENT names, or None when there is no index yet."""
+    """The version folder CURRENT names, or None when there is no index yet.
+
+    StorageError when CURRENT is missing or names no folder while a version folder holds releases: the
+    index would otherwise read as empty, and the next write would start a new one and delete the rest."""
     try:
         name = (root / POINTER).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
+        name = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StorageError(f"cannot read {root / POINTER}: {getattr(exc, 'strerror', None) or exc}: run "
+                           "`wiredesk index check --repair`") from exc
+    if name and _VERSION.fullmatch(name) and (root / name).is_dir():
+        return root / name
+    held = [folder for folder, count in versions(root) if count]
+    if held:
+        problem = "is missing" if name is None else f"names no index folder ({name[:40]!r})"
+        raise StorageError(f"{root / POINTER} {problem}, but {root} holds index versions: run "
+                           "`wiredesk index check --repair` to point it at the newest intact one")
+    if name is None:
         return None
-    except OSError as exc:
-        raise _storage_error("read", root / POINTER, exc) from exc
-    folder = root / name
-    if not name or not folder.is_dir():
-        raise StorageError(f"{root / POINTER} names a missing index folder {name!r}: run `wiredesk reindex`")
-    return folder
+    raise StorageError(f"{root / POINTER} names no index folder ({name[:40]!r}): run `wiredesk reindex`")
+
+
+def versions(root: Path) -> list[tuple[Path, int | None]]:
+    """Every version folder, newest first, with the releases its last commit holds (None: unreadable)."""
+    folders = sorted((path for path in root.glob("v-*") if _VERSION.fullmatch(path.name) and path.is_dir()),
+                     reverse=True)
+    return [(folder, backend.committed_documents(folder)) for folder in folders]
+
+
+def held_documents(root: Path) -> int:
+    """The releases the index holds, read from the table of contents alone so that a damaged index still
+    says; with CURRENT broken, the most any version folder holds."""
+    try:
+        folder = current_folder(root)
+    except StorageError:
+        return max((count or 0 for _, count in versions(root)), default=0)
+    return (backend.committed_documents(folder) or 0) if folder is not None else 0
 
 
 def create_folder(root: Path) -> Path:

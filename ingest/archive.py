@@ -85,6 +85,11 @@ class Archive:
         name = f"{time.time_ns():020d}-{hashlib.sha256(packed).hexdigest()[:16]}.jsonl.gz"
         _atomic_write(self._packs_folder() / name, packed)
 
+    def is_empty(self) -> bool:
+        """Whether the archive holds no page and no record (it may not exist at all)."""
+        return not any(self.root.glob("pages/*/*.json")) and not any(self.root.glob("records/*/*.json")) \
+            and not any(self._packs_folder().glob("*.jsonl.gz"))
+
     def pages(self) -> Iterator[RawPage]:
         """Every archived URL's latest page, in a stable order."""
         for entry in self._entries("pages"):

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import IO, TYPE_CHECKING, Callable, Iterator, Sequence
 
 from .core.config import Config, SourceConfig
+from .core.errors import RefusedError
 from .lock import run_lock
 from .core.release import Release
 
@@ -209,17 +210,26 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
 
 
 def run_reindex(config: Config, *, progress: Callable[[Release], None] | None = None,
-                wait: float | None = None) -> int:
+                wait: float | None = None, force: bool = False) -> int:
     """Rebuild the index from the raw archive without the network; searches use the old one until the swap.
 
-    `progress` sees each release as it goes into the new index.
+    `progress` sees each release as it goes into the new index. Unless `force`, a rebuild that would hold
+    fewer releases than the index does (an archive missing or cut short) is refused with RefusedError and the
+    index kept as it is: reindex is the recovery command, and must not be the one that loses the releases.
     """
-    from wiredesk.index import rebuild
+    from wiredesk.index import held_documents, rebuild
+    from wiredesk.ingest import Archive
     from wiredesk.ingest.replay import replay
 
     with run_lock(config.storage.run_lock, wait=wait):
+        held = 0 if force else held_documents(config.storage.index_root)
+        if held and Archive(config.storage.archive).is_empty():
+            raise RefusedError(f"the archive {config.storage.archive} holds nothing to rebuild the index's {held} "
+                               "releases from, so the index was kept as it is (`wiredesk reindex --force` "
+                               "replaces it anyway)")
         releases = replay(config)
-        return rebuild(config.storage.index_root, _each(releases, progress) if progress else releases)
+        return rebuild(config.storage.index_root, _each(releases, progress) if progress else releases,
+                       keep_at_least=held)
 
 
 def _each(releases: Iterator[Release], callback: Callable[[Release], None]) -> Iterator[Release]:

@@ -18,13 +18,14 @@ from wiredesk.core.errors import StorageError
 
 from ..schema import FieldSpec
 from ..schema import fields as declared_fields
+from . import integrity
 from .persisted import DictColumn, ExactField, NumberColumn, PositionsFormat, SignatureColumn, TextAnalyzer
 from .reading import Snapshot
 
 if TYPE_CHECKING:
     from .writing import Commit
 
-__all__ = ["Storage", "create", "open_folder", "empty", "whoosh_schema"]
+__all__ = ["Storage", "create", "open_folder", "empty", "whoosh_schema", "segment_ids", "committed_documents"]
 
 
 def _field(spec: FieldSpec, analyzer: TextAnalyzer) -> fields.FieldType:
@@ -73,12 +74,43 @@ def create(folder: Path) -> None:
 
 
 def open_folder(folder: Path) -> Storage:
-    """The index in a folder; StorageError when its files cannot be read (say, written by a wiredesk whose
-    classes have moved)."""
+    """The index in a folder; StorageError, naming the file and `wiredesk reindex`, when its files cannot be
+    read (say, written by a wiredesk whose classes have moved) or are damaged (`integrity`)."""
     try:
-        return Storage(FileStorage(str(folder)).open_index())
+        ix = FileStorage(str(folder)).open_index()
+        damage = _damage(ix, folder)
     except (OSError, EOFError, pickle.UnpicklingError, whoosh_index.IndexError, ImportError, AttributeError) as exc:
         raise StorageError(f"cannot open the index at {folder}: {exc}: run `wiredesk reindex`") from exc
+    if damage:
+        raise StorageError(f"the index file {damage[0].path} is damaged ({damage[0].problem}): run `wiredesk reindex` "
+                           "to rebuild the index from the archive")
+    return Storage(ix)
+
+
+def committed_documents(folder: Path) -> int | None:
+    """The live documents of the folder's latest commit, from its table of contents alone (no segment file is
+    read, so a damaged index still tells how much it held); None when even that cannot be read."""
+    try:
+        toc = FileStorage(str(folder)).open_index()._read_toc()
+    except (OSError, EOFError, pickle.UnpicklingError, whoosh_index.IndexError, ImportError, AttributeError):
+        return None
+    return sum(segment.doc_count() for segment in toc.segments)
+
+
+def segment_ids(ix: whoosh_index.FileIndex) -> list[str]:
+    """The names of the segments of the index's latest commit (`MAIN_<id>`, the stem of their files)."""
+    return [segment.segment_id() for segment in ix._read_toc().segments]
+
+
+def _damage(ix: whoosh_index.FileIndex, folder: Path, *, full: bool = False) -> list[integrity.Damage]:
+    # a writer committing meanwhile may delete the files of segments it merged away: what is missing then
+    # belongs to an older commit, so the latest one is read again before anything is called damaged
+    for _ in range(3):
+        generation = ix.latest_generation()
+        damage = integrity.verify(folder, segment_ids(ix), full=full)
+        if not damage or ix.latest_generation() == generation:
+            return damage
+    return damage
 
 
 def empty() -> Storage:

@@ -8,6 +8,7 @@ process killed at any point leaves the last commit intact. The segment's content
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -15,9 +16,11 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from ..tokens import Analysed
+from . import integrity
 from .bulk import write_segment
 from .persisted import Codec
 from .reading import live_documents, signatures
+from .storage import segment_ids
 
 __all__ = ["Commit"]
 
@@ -27,6 +30,7 @@ class Commit:
     changes durable and visible, `cancel` drops them."""
 
     def __init__(self, ix: whoosh_index.Index) -> None:
+        self._ix = ix
         self._writer = SegmentWriter(ix, codec=Codec(), compound=False)
         self._reader = self._writer.reader()
         self._clusters = (self._reader.column_reader("cluster", translate=False)
@@ -79,6 +83,7 @@ class Commit:
         must have been written into it)."""
         kept = self._writer.segments[:keep]
         self._writer.commit(mergetype=lambda _writer, _segments: list(kept))
+        integrity.seal(Path(self._ix.storage.folder), segment_ids(self._ix))
 
     def cancel(self) -> None:
         self._writer.cancel()

@@ -17,10 +17,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, Callable
 
 from .errors import StorageError
 
-__all__ = ["Schema", "open_database", "ensure_schema", "transaction", "iso", "from_iso"]
+__all__ = ["Schema", "open_database", "damaged", "ensure_schema", "transaction", "iso", "from_iso"]
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,68 @@ class Schema:
     unique_indexes: dict[str, str] = field(default_factory=dict)
 
 
+def damaged(name: str, path: Path, exc: sqlite3.Error) -> StorageError | None:
+    """The one-line error for a database file SQLite finds damaged (not a database, a malformed page), naming
+    the file and its repair; None for any other error (a lock, a full disk)."""
+    if not getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return None
+    return StorageError(f"the {name} {path} is damaged ({exc}): run `wiredesk index check --repair` to rebuild it "
+                        "from what can still be read")
+
+
+def _translated(conn: _Database, call: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return call(*args)
+    except sqlite3.DatabaseError as exc:
+        error = damaged(conn.name, conn.path, exc)
+        if error is None:
+            raise
+        raise error from exc
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor whose reads and writes turn SQLite's "damaged file" errors into `damaged`'s StorageError: a
+    page found malformed in the middle of a run is reported like a file found damaged on opening."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
+        return _translated(self.connection, super().execute, sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> _Cursor:
+        return _translated(self.connection, super().executemany, sql, parameters)
+
+    def fetchone(self) -> Any:
+        return _translated(self.connection, super().fetchone)
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        return _translated(self.connection, super().fetchmany, size)
+
+    def fetchall(self) -> list[Any]:
+        return _translated(self.connection, super().fetchall)
+
+    def __next__(self) -> Any:
+        return _translated(self.connection, super().__next__)
+
+
 class _Database(sqlite3.Connection):
+    """A connection that knows its file and what it is, and whose cursors report damage (`_Cursor`)."""
+
     name: str  # what the file is, for error messages: "state database"
+    path: Path
+
+    def cursor(self, factory: Any = _Cursor) -> Any:  # type: ignore[override]
+        return super().cursor(factory)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:  # type: ignore[override]
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any:  # type: ignore[override]
+        return self.cursor().executemany(sql, parameters)
 
 
 def open_database(path: Path, schema: Schema, *, name: str, create: bool = True) -> sqlite3.Connection:
     """A connection to the database `name` at `path` in WAL mode, made with its schema when `create`.
-    Rows come as `sqlite3.Row`. StorageError when the file cannot be opened or is not a database."""
+    Rows come as `sqlite3.Row`. StorageError when the file cannot be opened; `damaged`'s StorageError when
+    SQLite finds it damaged, now or at any later statement."""
     try:
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,7 +103,7 @@ def open_database(path: Path, schema: Schema, *, name: str, create: bool = True)
             raise StorageError(f"no {name} at {path}")
         # autocommit mode: `transaction` opens each transaction explicitly
         conn = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False, factory=_Database)
-        conn.name = name
+        conn.name, conn.path = name, path
         conn.row_factory = sqlite3.Row
         if create:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -55,7 +111,11 @@ def open_database(path: Path, schema: Schema, *, name: str, create: bool = True)
         conn.execute("PRAGMA synchronous=NORMAL")
         if create:
             ensure_schema(conn, schema)
+        else:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a file that is no database says so now
         return conn
+    except StorageError:
+        raise
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(f"{name} {path}: {exc}") from exc
 

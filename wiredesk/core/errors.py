@@ -7,6 +7,7 @@
     └── RunError          (exit 1) the command could not do its work
         ├── LockedError            another run holds the run lock, or a live writer holds the index
         ├── NotFoundError          `show`/`similar` of an unknown id
+        ├── RefusedError           a change that would lose releases, not asked for with --force
         ├── StorageError           home, state database or index not usable (not writable, wrong version)
         ├── FetchError             a page could not be fetched (carries the url)
         │   ├── FetchTimeout
@@ -22,7 +23,7 @@ counts it. The CLI entry point is the one place that turns these into a message 
 from __future__ import annotations
 
 __all__ = [
-    "WiredeskError", "UsageError", "ConfigError", "QueryError", "RunError", "LockedError", "NotFoundError",
+    "WiredeskError", "UsageError", "ConfigError", "QueryError", "RunError", "LockedError", "NotFoundError", "RefusedError",
     "StorageError", "FetchError", "FetchTimeout", "BadStatusError", "WorkerError", "WorkerDied", "WorkerTimeout",
     "Skip",
 ]
@@ -58,6 +59,10 @@ class LockedError(RunError):
 
 
 class NotFoundError(RunError):
+    pass
+
+
+class RefusedError(RunError):
     pass
 
 
