@@ -42,7 +42,7 @@ EXACT_FIELDS = ("id", "url", "agency", "source", "country", "city", "language", 
 CASE_SENSITIVE = ("id", "cluster")  # ids are kept exactly as given, so they match exactly
 MULTI_FIELDS = ("people", "organizations", "places", "countries", "categories", "authors")
 FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations", "places", "countries", "categories",
-                "language", "year", "month")
+                "language", "year", "month", "day")
 _COLUMN_FIELDS = ("agency", "source", "country", "city", "language", "people", "organizations", "places",
                   "countries", "categories", "cluster")
 DATE_FIELDS = ("published", "updated", "fetched")

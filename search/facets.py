@@ -18,6 +18,7 @@ from wiredesk.core.errors import QueryError
 __all__ = ["DEFAULT_TOP", "check_fields", "count"]
 
 DEFAULT_TOP = 10
+_PERIODS = ("year", "month", "day")  # counted on the story's own date, not on a column of values
 
 
 def check_fields(fields: tuple[str, ...]) -> None:
@@ -31,7 +32,7 @@ def _dates(seg: Segment, mask: np.ndarray, name: str) -> Counter[str]:
     values = values[values != MISSING]
     if not len(values):
         return Counter()
-    unit = "Y" if name == "year" else "M"
+    unit = {"year": "Y", "month": "M", "day": "D"}[name]
     periods, counts = np.unique(values.astype("datetime64[s]").astype(f"datetime64[{unit}]"), return_counts=True)
     return Counter({str(p): int(c) for p, c in zip(periods, counts)})
 
@@ -58,7 +59,7 @@ def count(segments: list[Segment], masks: list[np.ndarray], fields: tuple[str, .
         totals: Counter[str] = Counter()
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
         for seg, mask in zip(segments, masks):
-            if name in ("year", "month"):
+            if name in _PERIODS:
                 totals.update(_dates(seg, mask, name))
             else:
                 totals.update(_values(seg, mask, name, spellings))

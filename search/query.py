@@ -31,7 +31,7 @@ __all__ = ["Node", "Term", "Phrase", "Pattern", "Fuzzy", "Range", "And", "Or", "
 
 _ALIASES = {"lead": "body", "text": "body", "content": "body", "acronym": "acronyms", "organisations": "organizations",
             "category": "categories", "person": "people", "place": "places", "author": "authors"}
-_PERIOD_FIELDS = ("year", "month")
+_PERIOD_FIELDS = ("year", "month", "day")
 FIELDS = tuple(sorted(set(TEXT_FIELDS + EXACT_FIELDS + DATE_FIELDS + _PERIOD_FIELDS)))
 
 

@@ -22,7 +22,7 @@ __all__ = ["printable", "moment", "stderr_is_terminal", "search_lines", "release
 # characters (embeddings, overrides, isolates, marks), with which a page can make a terminal show its text in
 # another order than it has (U+202E turns "exe.txt" round)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_HISTOGRAM_FIELDS = ("year", "month")
+_HISTOGRAM_FIELDS = ("year", "month", "day")
 _BAR_WIDTH = 30
 
 
@@ -110,7 +110,7 @@ def explanation_lines(explanation: Any) -> Iterator[str]:
 
 
 def histogram_lines(name: str, values: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """A small bar chart, in time order, for year and month counts."""
+    """A small bar chart, in time order, for year, month and day counts."""
     rows = sorted((str(v), int(c)) for v, c in values)
     yield click.style(f"{name}:", bold=True)
     if not rows:
