@@ -93,15 +93,29 @@ class Archive:
     def pages(self) -> Iterator[RawPage]:
         """Every archived URL's latest page, in a stable order."""
         for entry in self._entries("pages"):
-            yield RawPage(
-                url=entry["url"],
-                body=self.body(entry["sha256"]),
-                final_url=entry.get("final_url") or entry["url"],
-                headers=entry.get("headers") or {},
-                fetched=datetime.fromisoformat(entry["fetched"]) if entry.get("fetched") else None,
-                source=entry.get("source") or "",
-                hints=_hints_from_json(entry.get("hints") or {}),
-            )
+            yield self._page(entry)
+
+    def page(self, url: str) -> RawPage | None:
+        """The latest page fetched from the listed `url`, or None when none was archived under it."""
+        path = self._entry_path("pages", url)
+        try:
+            entry = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise StorageError(f"archive entry {path}: {exc}") from exc
+        return self._page(entry)
+
+    def _page(self, entry: dict[str, Any]) -> RawPage:
+        return RawPage(
+            url=entry["url"],
+            body=self.body(entry["sha256"]),
+            final_url=entry.get("final_url") or entry["url"],
+            headers=entry.get("headers") or {},
+            fetched=datetime.fromisoformat(entry["fetched"]) if entry.get("fetched") else None,
+            source=entry.get("source") or "",
+            hints=_hints_from_json(entry.get("hints") or {}),
+        )
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Every imported record (the latest per key): surviving legacy entries, then packs in write order.
@@ -145,10 +159,12 @@ class Archive:
             _atomic_write(path, gzip.compress(data, compresslevel=_GZIP_LEVEL, mtime=0))
         return digest
 
-    def _write_entry(self, kind: str, key: str, entry: dict[str, Any]) -> None:
+    def _entry_path(self, kind: str, key: str) -> Path:
         name = hashlib.sha256(key.encode("utf-8")).hexdigest()
-        path = self.root / kind / name[:2] / f"{name}.json"
-        _atomic_write(path, json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        return self.root / kind / name[:2] / f"{name}.json"
+
+    def _write_entry(self, kind: str, key: str, entry: dict[str, Any]) -> None:
+        _atomic_write(self._entry_path(kind, key), json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
     def _entries(self, kind: str) -> Iterator[dict[str, Any]]:
         folder = self.root / kind

@@ -38,7 +38,7 @@ _EXPORTS = {
     "Story": "wiredesk.reports", "Copy": "wiredesk.reports", "Stats": "wiredesk.reports",
     "RunSummary": "wiredesk.reports", "SourceStatus": "wiredesk.reports", "IndexSize": "wiredesk.reports",
     "IngestReport": "wiredesk.job", "SourceReport": "wiredesk.job", "ImportReport": "wiredesk.records",
-    "Outcome": "wiredesk.ingest.harvest", "Extraction": "wiredesk.extract_files",
+    "Outcome": "wiredesk.ingest.harvest", "RawPage": "wiredesk.ingest.page", "Extraction": "wiredesk.extract_files",
     "Alert": "wiredesk.alerts", "AlertMatch": "wiredesk.alerts", "StopFlag": "wiredesk.watch",
     # a desk made in code
     "Config": "wiredesk.core.config", "StorageConfig": "wiredesk.core.config", "FetchConfig": "wiredesk.core.config",
@@ -71,6 +71,7 @@ if _TYPE_CHECKING:  # for type checkers and editors, which do not run __getattr_
                                       QueryError, RunError, Skip, StorageError, UsageError, WiredeskError)
     from wiredesk.core.release import Dateline, Release
     from wiredesk.ingest.harvest import Outcome
+    from wiredesk.ingest.page import RawPage
     from wiredesk.search.explain import Explanation, FieldScore, TermScore
     from wiredesk.search.results import Hit, Results
 

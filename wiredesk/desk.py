@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Union
 
 from .core.config import SOURCE_KINDS, AlertsConfig, Config, FetchConfig, SourceConfig, StorageConfig, load_config
-from .core.errors import ConfigError, QueryError, UsageError
+from .core.errors import ConfigError, NotFoundError, QueryError, UsageError
 from .job import COMMIT_EVERY
 
 if TYPE_CHECKING:
     from wiredesk.index import Index
-    from wiredesk.ingest import Outcome
+    from wiredesk.ingest import Outcome, RawPage
     from wiredesk.search import Hit, Results
 
     from .alerts import Alert, AlertMatch
@@ -176,7 +176,7 @@ class Desk:
         `query` is the query language of `wiredesk search`; `filters` keep hits with FIELD=VALUE (all must
         hold); `since`/`until` take a date or what `--since` takes ("2025-04", "last week");
         `facets` are among agency, source, country, city, people, organizations, places, categories,
-        language, year, month; `sort` is relevance, newest or oldest; `collapse` gives one hit per
+        language, year, month, day; `sort` is relevance, newest or oldest; `collapse` gives one hit per
         syndication cluster; `expand` re-ranks the hits with words of the best ones (feedback: more of
         the relevant releases in the first hundred, the same hits, a slower query); `explain` gives each hit
         an `Explanation` of its score. QueryError for a bad query, filter, facet, sort or date.
@@ -214,6 +214,19 @@ class Desk:
 
         release, copies = show(self._index(), id)
         return Story(release, tuple(Copy(c["id"], c["source"], c["url"], c["title"]) for c in copies))
+
+    def archived_page(self, id: str) -> RawPage:
+        """The page the release with this id was extracted from, as fetched (bytes, headers, fetch time).
+
+        NotFoundError for an unknown id, and for a release with no archived page: an imported one, or one
+        whose id is a canonical URL other than the address its source listed."""
+        from wiredesk.ingest import Archive
+
+        release = self.get(id)
+        page = Archive(self.config.storage.archive).page(release.url)
+        if page is None:
+            raise NotFoundError(f"release {id} has no archived page (imported, or archived under another URL)")
+        return page
 
     def similar(self, id: str, *, limit: int = 10) -> Results:
         """The releases most like this one, its own copies left out. NotFoundError for an unknown id."""

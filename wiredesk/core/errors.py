@@ -17,7 +17,8 @@
             └── WorkerTimeout      it ran past its deadline (carries the seconds); its worker was stopped
 
 `Skip` is not an error: a stage raises it to say "no release here, for this reason", and the runner
-counts it. The CLI entry point is the one place that turns these into a message and an exit code.
+counts it. The CLI entry point is the one place that turns these into a message and an exit code, and the
+web app's error handler the one place that turns them into a message and an HTTP status.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 __all__ = [
     "WiredeskError", "UsageError", "ConfigError", "QueryError", "RunError", "LockedError", "NotFoundError", "RefusedError",
     "StorageError", "FetchError", "FetchTimeout", "BadStatusError", "WorkerError", "WorkerDied", "WorkerTimeout",
-    "Skip",
+    "Skip", "one_line",
 ]
 
 
@@ -98,6 +99,11 @@ class WorkerTimeout(WorkerError):
     def __init__(self, message: str, *, seconds: float = 0.0) -> None:
         self.seconds = seconds
         super().__init__(message)
+
+
+def one_line(error: BaseException) -> str:
+    """An error's message as the CLI and the web app show it: on one line."""
+    return " ".join(str(error).split()) or "unknown error"
 
 
 class Skip(Exception):
