@@ -57,3 +57,24 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside this checkout")
     return SHARED
+
+
+# an imported release made of what a hostile page could hold: markup in every text, a script URL
+HOSTILE_RELEASE = {
+    "id": "hostile-1", "url": "javascript:alert(3)", "source": "hostile", "agency": "<b>Wire</b>",
+    "title": "<script>alert(1)</script>", "published": "2025-04-16T10:00:00+00:00",
+    "body": "<img src=x onerror=alert(2)> hydrogen <script>alert(4)</script>\n\nA second paragraph.",
+    "people": ["<i>Mallory</i>"],
+}
+
+
+@pytest.fixture(scope="session")
+def web_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A config whose home holds the ingested sample and the hostile release beside it (built once per session)."""
+    from wiredesk import Desk
+
+    config = write_config(tmp_path_factory.mktemp("web"))
+    with Desk.open(config) as desk:
+        assert desk.ingest().indexed == 40
+        assert desk.import_records([HOSTILE_RELEASE]).imported == 1
+    return config

@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-PACKAGES = ("wiredesk.ingest", "wiredesk.index", "wiredesk.search")
+PACKAGES = ("wiredesk.ingest", "wiredesk.index", "wiredesk.search", "wiredesk.web")
 
 
 @pytest.mark.parametrize("name", PACKAGES)

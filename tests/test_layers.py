@@ -176,3 +176,12 @@ def test_a_package_resolves_relative_imports_from_itself(tmp_path: Path) -> None
     path = tmp_path / "__init__.py"
     path.write_text("from .harvest import Harvest\nfrom .. import core\n", encoding="utf-8")
     assert [name for _, name in _imports("wiredesk.ingest", path)] == ["wiredesk.ingest.harvest", "wiredesk.core"]
+
+
+def test_the_web_app_reads_only_through_the_desk() -> None:
+    """"The CLI and the web app parse input, call the API, and render": no module of wiredesk.web imports a stage."""
+    stages = ("wiredesk.ingest", "wiredesk.index", "wiredesk.search")
+    found = [f"{module} imports {imported}" for module, path in MODULES.items() if _within(module, "wiredesk.web")
+             for _, imported in _imports(module, path) if any(_within(imported, stage) for stage in stages)]
+    assert [module for module in MODULES if _within(module, "wiredesk.web")], "wiredesk.web is not read"
+    assert found == []

@@ -42,6 +42,8 @@ def test_a_wheel_holds_only_the_wiredesk_package(tmp_path: Path) -> None:
     for package in _source_packages():
         assert f"{package.replace('.', '/')}/__init__.py" in names, f"{package} is missing from the wheel"
     assert "wiredesk/ingest/sample/feed.xml" in names
+    # what `wiredesk serve` renders and serves
+    assert {"wiredesk/web/templates/search.html", "wiredesk/web/static/app.js", "wiredesk/web/static/style.css"} <= set(names)
 
     site = tmp_path / "site"
     installed = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target",

@@ -21,12 +21,12 @@ from typing import Any, Callable, Iterable
 import click
 
 from . import __version__
-from .core.errors import UsageError, WiredeskError
+from .core.errors import UsageError, WiredeskError, one_line
 from .desk import COMMIT_EVERY, Desk
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_FIELDS = ("agency", "source", "country", "city", "people", "organizations", "places", "countries", "categories",
-                "language", "year", "month")
+                "language", "year", "month", "day")
 
 
 class State:
@@ -86,7 +86,7 @@ class WiredeskGroup(click.Group):
         try:
             return super().invoke(ctx)
         except WiredeskError as exc:
-            click.echo(f"Error: {_one_line(str(exc))}", err=True)
+            click.echo(f"Error: {one_line(exc)}", err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # `wiredesk search ... | head`: the reader left; nothing more to say
@@ -97,7 +97,7 @@ class WiredeskGroup(click.Group):
         except Exception as exc:  # a bug: still one line, with the way to see the traceback
             if os.environ.get("WIREDESK_DEBUG"):
                 raise
-            click.echo(f"Error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
+            click.echo(f"Error: internal error: {type(exc).__name__}: {one_line(exc)} "
                        "(set WIREDESK_DEBUG=1 for the traceback)", err=True)
             ctx.exit(1)
 
@@ -114,6 +114,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
     wiredesk ingest                      fetch due sources and index what is new
     wiredesk search "green hydrogen" --facet agency --facet month
     wiredesk show ID                     a whole release
+    wiredesk serve                       the desk in a browser, at http://127.0.0.1:8080/
     """
     ctx.obj = State(config_path)
 
@@ -439,6 +440,30 @@ def alerts_remove(state: State, name: str) -> None:
     click.echo(f"removed alert {name}", err=True)
 
 
+# ----------------------------------------------------------------------------------------------- serve
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but a loopback address serves the desk to the network, unauthenticated.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="Port (0: any free one).")
+@pass_state
+def serve(state: State, host: str, port: int) -> None:
+    """Serve the desk in a browser: search with facets and a timeline, releases, sources, and a JSON API.
+
+    Read-only; stops cleanly on Ctrl-C. The API is described at /api/openapi.json.
+
+    \b
+    wiredesk serve                    then open http://127.0.0.1:8080/
+    wiredesk serve --port 9000
+    """
+    from .web import serve as serve_app
+
+    desk = state.desk
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host}: anyone who can reach it can read the desk (there is no login)", err=True)
+    serve_app(desk, host=host, port=port)
+
+
 class _counter:
     """A live count on a terminal for long loops; nothing when stderr is not a terminal."""
 
@@ -474,7 +499,3 @@ class _counter:
 
 def main() -> None:
     cli(prog_name="wiredesk")
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split()) or "unknown error"
