@@ -25,6 +25,7 @@ from lxml import html as lxml_html
 from wiredesk.core.config import ExtractRules
 
 from .dateline import parse_dateline
+from .dates import is_date_line
 from .markup import parse_html
 from .rules import has_rules, mark_rules, marked
 
@@ -365,15 +366,17 @@ def _is_headline(paragraph: str, heads: set[str]) -> bool:
 def trim(paragraphs: list[str], *, headline: str, description: str,
          meta_lines: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
     """Drop the page's header from the top (the headline repeated, the short lines above it, the byline
-    and date lines among `meta_lines` (folded), a standfirst that repeats the summary, photo credits) and
+    and date lines among `meta_lines` (folded) or printed as a date with a name at the top, up to the story's dateline; a standfirst that repeats the summary, photo credits) and
     boilerplate from the end."""
     heads = {fold(headline)} - {""}
     start = 0
     for index, paragraph in enumerate(paragraphs[:6]):
-        if _is_headline(paragraph, heads) or (len(paragraph) < _SHORT and fold(paragraph) in meta_lines):
+        # a date line counts only above everything kept: below a line of the story it may be the story's
+        if _is_headline(paragraph, heads) or (len(paragraph) < _SHORT and (
+                fold(paragraph) in meta_lines or (index == start and is_date_line(paragraph)))):
             start = index + 1
-        elif len(paragraph) > _SHORT:
-            break
+        elif len(paragraph) > _SHORT or parse_dateline(paragraph):
+            break  # the story has begun: a dateline opens it
     if start and start < len(paragraphs) and description and fold(paragraphs[start]) == fold(description):
         start += 1
     while start < len(paragraphs) and len(paragraphs[start]) < _SHORT and _LEADING_CREDIT.match(paragraphs[start]):

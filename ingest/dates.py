@@ -16,7 +16,7 @@ from typing import Iterable
 
 from dateutil import parser as date_parser
 
-__all__ = ["month_number", "parse_date", "parse_day_month", "visible_date", "IST"]
+__all__ = ["month_number", "parse_date", "parse_day_month", "visible_date", "is_date_line", "IST"]
 
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
 
@@ -175,3 +175,31 @@ def visible_date(text: str, *, zone: tzinfo = timezone.utc) -> datetime | None:
         if 1900 <= year <= 2200:
             return moment.astimezone(timezone.utc)
     return None
+
+
+# The parts of a printed date and time: `1987-04-07`, `07/04/1987`, `11:05`, `10:18am`, `8`, `2025`, `Apr.`,
+# `Tuesday`, `IST`, `UTC+5:30`; and the separators between a byline's parts.
+_DATE_TOKEN = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}(?:T\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\b\.?)?|\d{1,4}(?:st|nd|rd|th)?\b|[+-]\d{1,2}:?\d{2}",
+    re.I)
+# a whole date or a time of day: `1987-04-07`, `07/04/1987`, `11:05`, `April 8, 2025`, `8 Apr 2025`
+_WHOLE_DATE = re.compile(
+    r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{4}|\d{1,2}:\d{2}"
+    r"|[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:1[89]|2[01])\d{2}|\d{1,2}\.?\s+[^\W\d_]{3,9}\.?,?\s+(?:1[89]|2[01])\d{2})\b")
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split())
+_MAX_LINE_WORDS = 4  # words besides the date: `Reuters |`, `Updated on`, `By Jane Doe ·`, `Published:`
+
+
+def is_date_line(text: str) -> bool:
+    """Whether a line is a date printed around a headline, with at most a few other words (a wire's name,
+    "Updated"): `Reuters | 1987-04-07 11:05`, `Updated: April 8, 2025 10:18 am IST`. Its date has a year or a
+    time of day, so a story's own short line (`Pay April 15, record April 1`) is none."""
+    whole = _WHOLE_DATE.search(text) if len(text) <= 100 else None
+    if whole is None or not (":" in whole.group(0) or any(map(month_number, re.findall(r"[^\W\d_]+", whole.group(0))))
+                             or not re.search(r"[^\W\d_]", whole.group(0))):
+        return False
+    words = [w.strip(".,") for w in re.split(r"[\s|·•,:;()\[\]/–—-]+", _DATE_TOKEN.sub(" ", text)) if w.strip(".,")]
+    rest = [w for w in words if not (month_number(w) or w.casefold() in _WEEKDAYS or w.upper() in _ZONE_NAMES
+                                     or w.upper() in ("UTC", "GMT", "AM", "PM"))]
+    return len(rest) <= _MAX_LINE_WORDS

@@ -146,13 +146,15 @@ def metadata(draft: Draft) -> Draft:
 
 
 def listing(draft: Draft) -> Draft:
-    """Refuse a page that lists headlines rather than telling one story (one that opens with a dateline
-    or dates itself in its metadata tells one)."""
+    """Refuse a page that lists headlines rather than telling one story (one that opens with a dateline,
+    closes with a wire's credit or sign-off, or dates itself in its metadata tells one)."""
     if draft.tree is None:
         return draft
-    reason = listing_reason(links=headline_links(draft.tree), paragraphs=draft.cleaned.paragraphs,
+    paragraphs = draft.cleaned.paragraphs
+    reason = listing_reason(links=headline_links(draft.tree), paragraphs=paragraphs,
                             is_article=draft.meta.is_article, dated=draft.meta.dated,
-                            has_dateline=draft.dateline is not None)
+                            has_dateline=draft.dateline is not None,
+                            signed=bool(paragraphs and _closing_credit(paragraphs[-1])))
     if reason:
         raise Skip(reason)
     return draft
@@ -288,15 +290,19 @@ def _page_agency(cleaned: CleanPage, meta: PageMeta, dateline: DatelineMatch | N
     last = cleaned.paragraphs[-1] if cleaned.paragraphs else ""
     found = (
         (dateline.credit if dateline else None)
-        or find_credit(last, closing=True)
+        or _closing_credit(last)
         or find_credit(" ".join(cleaned.tail))
-        or find_sign_off(last)
         or next((name for text in meta.bylines if (name := byline_credit(text))), None)
         or next((name for text in (*meta.authors, *meta.publishers) if (name := normalise_agency(text))), None)
         or (credit_prefix(meta.stamp_line) if meta.stamp_line else None)
         or next((name for text in hints.authors if (name := normalise_agency(text))), None)
     )
     return found or ""
+
+
+def _closing_credit(last: str) -> str | None:
+    """The wire a story's last paragraph closes with: a credit ending it (`(dpa/gem)`) or a sign-off (`Reuter`)."""
+    return find_credit(last, closing=True) or find_sign_off(last)
 
 
 def _story_zone(draft: Draft) -> tzinfo | None:

@@ -1,7 +1,8 @@
 """Pages that hold no article: section fronts and release listings, told from articles with their teasers.
 
 A listing page links many headlines, does not call itself an article (no JSON-LD `NewsArticle` or
-`og:type` article) nor give its publication time in its metadata, has no dateline opening a story, and,
+`og:type` article) nor give its publication time in its metadata, has no dateline opening a story nor a
+wire's credit or sign-off closing one (`(ANI)`, `... Reuter`), and,
 once cleaned, has at most a couple of paragraphs of prose (a cookie notice, a "JavaScript must be enabled"
 line), fewer words of it than its headline links hold. When in doubt the page is an article: a wrong "listing" loses a story for good, a wrong "article"
 only indexes a page too many.
@@ -45,9 +46,10 @@ def _prose(paragraph: str) -> bool:
 
 
 def listing_reason(*, links: HeadlineLinks, paragraphs: Sequence[str], is_article: bool, dated: bool = False,
-                   has_dateline: bool = False) -> str | None:
-    """Why a page is a listing rather than an article, or None when it may be an article."""
-    if is_article or dated or has_dateline or links.count < _MIN_HEADLINE_LINKS:
+                   has_dateline: bool = False, signed: bool = False) -> str | None:
+    """Why a page is a listing rather than an article, or None when it may be an article. `signed`: its text
+    ends with a wire's credit or sign-off, as a story does."""
+    if is_article or dated or has_dateline or signed or links.count < _MIN_HEADLINE_LINKS:
         return None
     prose = [p for p in paragraphs if _prose(p)]
     if len(prose) > _MAX_PROSE or sum(len(p.split()) for p in prose) >= links.words:

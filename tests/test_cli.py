@@ -161,6 +161,22 @@ def test_extract_lines_in_order_with_error_line_for_binary(tmp_path: Path, sampl
     assert rows[2]["title"] != rows[0]["title"]
 
 
+def test_extract_text_prints_only_the_story_and_the_reason_for_a_file_without_one(tmp_path: Path, sample_config: Path) -> None:
+    pages = sorted((Path(__file__).resolve().parents[1] / "ingest" / "sample" / "releases").rglob("*.html"))[:2]
+    binary = tmp_path / "image.html"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    releases = [json.loads(run(sample_config, "extract", str(p))[1]) for p in pages]
+    code, out, err = run(sample_config, "extract", "--text", str(pages[0]))
+    assert code == 0 and out == releases[0]["body"] + "\n" and err == ""
+    code, out, err = run(sample_config, "extract", "--text", str(pages[0]), str(binary), str(pages[1]))
+    assert code == 0
+    assert out == (f"==> {pages[0]} <==\n{releases[0]['body']}\n==> {binary} <==\n"
+                   f"==> {pages[1]} <==\n{releases[1]['body']}\n")
+    assert err.startswith(f"{binary}: ") and err.count("\n") == 1
+    code, out, err = run(sample_config, "extract", "--text", "--json", str(pages[0]))
+    assert code == 2 and out == "" and "--text" in err
+
+
 def test_extract_url_with_several_files_is_a_usage_error(sample_config: Path, tmp_path: Path) -> None:
     code, out, err = run(sample_config, "extract", "--url", "https://x.example/a", str(tmp_path / "a"), str(tmp_path / "b"))
     assert code == 2 and out == "" and "--url applies to a single FILE" in err

@@ -137,6 +137,31 @@ def test_a_short_article_among_many_headline_links_is_not_a_listing():
     assert release.body.startswith("The port authority said") and release.body.endswith("starts in May.")
 
 
+def test_a_story_signed_off_by_its_wire_among_many_headline_links_is_not_a_listing():
+    # no metadata, no dateline, no sentence of prose: a grain table that closes with the wire's sign-off
+    menu = "".join(f'<li><a href="/news/{n}.html">Minister opens new rail line number {n} in the east</a></li>' for n in range(14))
+    table = ["WHEAT - 2,602,000 bushels including 1,647,000 in CHICAGO and 955,000 in MINNEAPOLIS",
+             "CORN - 871,000 bushels including zero in CHICAGO and 871,000 in MINNEAPOLIS Reuter"]
+    story = "".join(f"<div class='row'>{row}</div>" for row in table)
+    html = f"<html><head><title>Grain stocks</title></head><body><h1>Grain stocks</h1>{story}<ul>{menu}</ul></body></html>"
+    release = extract(page(html.encode()))
+    assert release.body.startswith("WHEAT - 2,602,000") and release.agency == "Reuters"
+    unsigned = html.replace(" Reuter<", "<")
+    with pytest.raises(Skip, match="listing page"):
+        extract(page(unsigned.encode()))
+
+
+def test_a_date_line_with_the_wires_name_above_the_story_is_not_the_story():
+    story = "<p>Qtly div 10 cts vs 10 cts prior</p><p>Payable April 15, 1987</p><p>Record April 1</p>"
+    html = (f"<html><head><title>Pall Corp Sets Dividend</title></head><body><h1>Pall Corp Sets Dividend</h1>"
+            f"<div class='info'>Reuters | 1987-04-08 11:05</div>{story}</body></html>")
+    release = extract(page(html.encode()))
+    assert release.body == "Qtly div 10 cts vs 10 cts prior\n\nPayable April 15, 1987\n\nRecord April 1"
+    assert release.agency == "Reuters"
+    datelined = html.replace("<p>Qtly", "<p>GLEN COVE, N.Y., April 8 - Qtly")
+    assert extract(page(datelined.encode())).body.startswith("GLEN COVE, N.Y., April 8 - Qtly div")
+
+
 def test_visible_stamp_and_source_line_when_metadata_is_silent():
     html = f"""<html><head><title>话剧巡演结束</title></head><body><h1>话剧巡演结束</h1>
     <div><font>新华网河北频道 ( 2012-06-04 09:20:26 )</font></div>{PROSE}</body></html>"""

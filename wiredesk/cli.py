@@ -171,9 +171,13 @@ def ingest(state: State, source_names: tuple[str, ...], all_sources: bool, wait:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=False))
 @click.option("--url", help="The page's URL (one FILE only): sets the id and resolves relative links.")
 @click.option("--source", "source_name", metavar="NAME", help="Use this configured source's CSS rules and default agency.")
-@json_option("Accepted for symmetry: extract always prints JSON lines.")
+@click.option("--text", "as_text", is_flag=True,
+              help="Print only the story text of each FILE (a '==> FILE <==' line before each when there are several); "
+                   "a file without a release prints its reason on stderr.")
+@json_option("Accepted for symmetry: extract prints JSON lines unless --text is given.")
 @pass_state
-def extract(state: State, files: tuple[str, ...], url: str | None, source_name: str | None, as_json: bool) -> None:
+def extract(state: State, files: tuple[str, ...], url: str | None, source_name: str | None, as_text: bool,
+            as_json: bool) -> None:
     """Extract releases from saved pages and print one JSON line per FILE, in order.
 
     A file that holds no release (a listing page, an empty or binary file) gets a line with every field
@@ -181,9 +185,12 @@ def extract(state: State, files: tuple[str, ...], url: str | None, source_name: 
 
     \b
     wiredesk extract page.html --url https://example.com/news/1.html
+    wiredesk extract page.html --text
     """
     if url and len(files) > 1:
         raise UsageError("--url applies to a single FILE; give one file or drop --url")
+    if as_text and as_json:
+        raise UsageError("--text prints the story text and --json the whole release: give one of them")
     paths = [Path(f) for f in files]
     if source_name:
         extractions = state.desk.extract_files(paths, url=url, source=source_name)
@@ -192,7 +199,17 @@ def extract(state: State, files: tuple[str, ...], url: str | None, source_name: 
 
         extractions = extract_files(paths, url=url)
     for extraction in extractions:
-        emit_json(extraction.to_dict())
+        if not as_text:
+            emit_json(extraction.to_dict())
+            continue
+        from .render import printable
+
+        if len(paths) > 1:
+            click.echo(f"==> {printable(extraction.path)} <==")
+        if extraction.release is None:
+            click.echo(f"{printable(extraction.path)}: {printable(extraction.error)}", err=True)
+        else:
+            click.echo(printable(extraction.release.body))
 
 
 # ---------------------------------------------------------------------------------------------- search
