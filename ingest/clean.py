@@ -371,12 +371,12 @@ def trim(paragraphs: list[str], *, headline: str, description: str,
     heads = {fold(headline)} - {""}
     start = 0
     for index, paragraph in enumerate(paragraphs[:6]):
-        # a date line counts only above everything kept: below a line of the story it may be the story's
-        if _is_headline(paragraph, heads) or (len(paragraph) < _SHORT and (
-                fold(paragraph) in meta_lines or (index == start and is_date_line(paragraph)))):
+        if _is_headline(paragraph, heads) or (len(paragraph) < _SHORT and fold(paragraph) in meta_lines):
             start = index + 1
         elif len(paragraph) > _SHORT or parse_dateline(paragraph):
             break  # the story has begun: a dateline opens it
+        elif index == start and is_date_line(paragraph):
+            start = index + 1  # only above everything kept: below a line of the story it may be the story's
     if start and start < len(paragraphs) and description and fold(paragraphs[start]) == fold(description):
         start += 1
     while start < len(paragraphs) and len(paragraphs[start]) < _SHORT and _LEADING_CREDIT.match(paragraphs[start]):

@@ -16,6 +16,8 @@ from typing import Iterable
 
 from dateutil import parser as date_parser
 
+from .agency import normalise_agency
+
 __all__ = ["month_number", "parse_date", "parse_day_month", "visible_date", "is_date_line", "IST"]
 
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
@@ -189,12 +191,15 @@ _WHOLE_DATE = re.compile(
     r"|[^\W\d_]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:1[89]|2[01])\d{2}|\d{1,2}\.?\s+[^\W\d_]{3,9}\.?,?\s+(?:1[89]|2[01])\d{2})\b")
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split())
 _MAX_LINE_WORDS = 4  # words besides the date: `Reuters |`, `Updated on`, `By Jane Doe ·`, `Published:`
+# the small words of such a line; any other word in it is a name (capitalised, or a wire's: `dpa`)
+_STAMP_WORDS = frozenset("by on at in updated published posted first last modified created edited".split())
 
 
 def is_date_line(text: str) -> bool:
-    """Whether a line is a date printed around a headline, with at most a few other words (a wire's name,
-    "Updated"): `Reuters | 1987-04-07 11:05`, `Updated: April 8, 2025 10:18 am IST`. Its date has a year or a
-    time of day, so a story's own short line (`Pay April 15, record April 1`) is none."""
+    """Whether a line is a date printed around a headline, with at most a few names or stamp words besides
+    (a wire's name, "Updated"): `Reuters | 1987-04-07 11:05`, `Updated: April 8, 2025 10:18 am IST`. Its date
+    has a year or a time of day, and a story's own words are none of those: `Pay April 15, record April 1` and
+    `Year to September 30, 1986` are no date lines."""
     whole = _WHOLE_DATE.search(text) if len(text) <= 100 else None
     if whole is None or not (":" in whole.group(0) or any(map(month_number, re.findall(r"[^\W\d_]+", whole.group(0))))
                              or not re.search(r"[^\W\d_]", whole.group(0))):
@@ -202,4 +207,5 @@ def is_date_line(text: str) -> bool:
     words = [w.strip(".,") for w in re.split(r"[\s|·•,:;()\[\]/–—-]+", _DATE_TOKEN.sub(" ", text)) if w.strip(".,")]
     rest = [w for w in words if not (month_number(w) or w.casefold() in _WEEKDAYS or w.upper() in _ZONE_NAMES
                                      or w.upper() in ("UTC", "GMT", "AM", "PM"))]
-    return len(rest) <= _MAX_LINE_WORDS
+    return len(rest) <= _MAX_LINE_WORDS and all(
+        w[:1].isupper() or w.casefold() in _STAMP_WORDS or normalise_agency(w) for w in rest)
