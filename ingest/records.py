@@ -38,23 +38,40 @@ def release_from_record(data: Mapping[str, Any]) -> Release:
     return release.with_derived()
 
 
-def parse_lines(first: int, lines: list[str], *, source: str, now: str) -> Records:
-    """Lines numbered from `first` as records. A record without a `source` gets `source`; without `fetched`,
-    `now` (an ISO time)."""
+def parse_lines(first: int, lines: list[str | bytes], *, source: str, now: str) -> Records:
+    """Lines (text, or bytes read as UTF-8) numbered from `first` as records. A record without a `source`
+    gets `source`; without `fetched`, `now` (an ISO time). A line that is not UTF-8, not JSON, or not a
+    release's shape is in `errors` with its number and the reason; the others are read all the same."""
     releases, archived, errors = [], [], []
     for number, line in enumerate(lines, start=first):
+        if isinstance(line, bytes):
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                errors.append({"line": number, "reason": f"not UTF-8: byte 0x{line[exc.start]:02x} at column "
+                                                         f"{exc.start + 1}"})
+                continue
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # a byte-order mark some editors write
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            try:
+                data = json.loads(line)
+            except ValueError as exc:
+                raise ValueError(f"not JSON: {exc}") from None
             if not isinstance(data, dict):
-                raise ValueError("a line must hold one JSON object")
+                raise ValueError(f"not a release: a line must hold one JSON object, not {_json_kind(data)}")
             # defaults go in before the release is built: each `replace` afterwards would build it again
             record = {**data, "source": data.get("source") or source, "fetched": data.get("fetched") or now}
             release = release_from_record(record)
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:  # TypeError: a field of the wrong type
             errors.append({"line": number, "reason": str(exc).splitlines()[0]})
             continue
         releases.append(release)
         archived.append(json.dumps({**record, "id": release.id}, sort_keys=True, ensure_ascii=False))
     return Records(releases, archived, errors)
+
+
+def _json_kind(value: Any) -> str:
+    return {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(type(value), "a number")

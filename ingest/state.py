@@ -58,6 +58,7 @@ TABLES: dict[str, dict[str, str]] = {
         "started": "TEXT NOT NULL",
         "finished": "TEXT",
         "outcome": "TEXT NOT NULL DEFAULT 'running'",
+        "kind": "TEXT NOT NULL DEFAULT 'ingest'",  # ingest, or import: the runs that change the index
     },
 }
 
@@ -120,14 +121,15 @@ def retry_due(conn: sqlite3.Connection, source: str, *, now: datetime) -> list[s
                         "AND (next_try IS NULL OR next_try <= ?)", (source, iso(now))).fetchall()
 
 
-def start_run(conn: sqlite3.Connection, *, now: datetime) -> int:
-    """Record a run's start; a run left `running` by a killed process is marked `interrupted`.
+def start_run(conn: sqlite3.Connection, *, now: datetime, kind: str = "ingest") -> int:
+    """Record a run's start (an ingest or an import); a run left `running` by a killed process is marked
+    `interrupted`.
 
     Only one run writes at a time (the CLI holds the run lock), so any other `running` row is dead.
     """
     with transaction(conn):
         conn.execute("UPDATE runs SET outcome = 'interrupted' WHERE finished IS NULL AND outcome = 'running'")
-        cursor = conn.execute("INSERT INTO runs (started) VALUES (?)", (iso(now),))
+        cursor = conn.execute("INSERT INTO runs (started, kind) VALUES (?, ?)", (iso(now), kind))
     return int(cursor.lastrowid or 0)
 
 
@@ -137,6 +139,6 @@ def finish_run(conn: sqlite3.Connection, run: int, *, now: datetime, outcome: st
 
 
 def latest_run(conn: sqlite3.Connection) -> sqlite3.Row | None:
-    """The latest run that is not still running (started, finished, outcome), or None."""
-    return conn.execute("SELECT started, finished, outcome FROM runs WHERE outcome != 'running' "
+    """The latest run that is not still running (started, finished, outcome, kind), or None."""
+    return conn.execute("SELECT started, finished, outcome, kind FROM runs WHERE outcome != 'running' "
                         "ORDER BY id DESC LIMIT 1").fetchone()

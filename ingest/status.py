@@ -63,7 +63,8 @@ def source_status(config: Config) -> list[dict[str, Any]]:
 
 
 def last_run(config: Config) -> dict[str, Any] | None:
-    """The latest run that is not still running: {"started", "finished", "outcome"}, or None."""
+    """The latest run (an ingest or an import) that is not still running: {"started", "finished", "outcome",
+    "kind"}, or None."""
     conn = _read_state(config)
     if conn is None:
         return None

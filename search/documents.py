@@ -67,7 +67,7 @@ def stats(index: Index) -> dict:
     """{"documents", "agencies": {NAME: n}, "sources": {NAME: n}, "index_bytes", "oldest", "newest"}."""
     segments = index.segments()
     live = [seg.live for seg in segments]
-    counted = facet_counts.count(segments, live, ("agency", "source"), top=sys.maxsize)
+    counted, _ = facet_counts.count(segments, live, ("agency", "source"), top=sys.maxsize)
     dates = [seg.numbers("published")[seg.live] for seg in segments]
     known = np.concatenate(dates) if dates else np.zeros(0, dtype=np.int64)
     known = known[known != MISSING]

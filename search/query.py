@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from wiredesk.index.analysis import term as analyse
 from wiredesk.index.analysis import terms as analyse_all
@@ -27,11 +28,17 @@ from wiredesk.core.errors import QueryError
 from .dates import is_calendar_date, period
 
 __all__ = ["Node", "Term", "Phrase", "Pattern", "Fuzzy", "Range", "And", "Or", "Not", "All",
-           "parse", "filter_node", "date_column", "FIELDS"]
+           "parse", "filter_node", "date_column", "FIELDS", "Stored", "MAX_FUZZY"]
 
+# the singular, the British spelling and the short form of a field name mean the field
 _ALIASES = {"lead": "body", "text": "body", "content": "body", "acronym": "acronyms", "organisations": "organizations",
-            "category": "categories", "person": "people", "place": "places", "author": "authors"}
+            "organization": "organizations", "organisation": "organizations", "org": "organizations",
+            "orgs": "organizations", "category": "categories", "person": "people", "place": "places",
+            "author": "authors", "wire": "agency", "credit": "agency", "nation": "country"}
+MAX_FUZZY = 2  # edits a fuzzy word may differ by: at 3 a five-letter word matches most words of its length
 _PERIOD_FIELDS = ("year", "month", "day")
+# (field, value as typed) -> the value as the index stores it
+Stored = Callable[[str, str], str]
 FIELDS = tuple(sorted(set(TEXT_FIELDS + EXACT_FIELDS + DATE_FIELDS + _PERIOD_FIELDS)))
 
 
@@ -161,9 +168,38 @@ def _lex(text: str) -> list[_Tok]:
                     raise QueryError(f"unbalanced quote: the phrase after {field}: is never closed")
                 tokens.append(_Tok("phrase", text[i + 1:close], field=name, negate=negate, at=at))
                 i = close + 1
+            elif text[i:i + 1] == "(":  # title:(solar OR wind): the field for every word of the group
+                close = _closing_parenthesis(text, i)
+                if close < 0:
+                    raise QueryError(f"unbalanced parenthesis: '(' at character {i + 1} is never closed")
+                inner = _lex(text[i + 1:close])
+                for tok in inner:
+                    tok.at += i + 1
+                    if tok.kind in ("word", "phrase", "range") and tok.field is None:
+                        tok.field = name
+                if negate:
+                    tokens.append(_Tok("NOT", at=at))
+                tokens.extend([_Tok("(", at=i), *inner, _Tok(")", at=close)])
+                i = close + 1
             else:
                 raise QueryError(f"{field}: has no value (write {field}:WORD or {field}:\"some words\")")
     return tokens
+
+
+def _closing_parenthesis(text: str, opening: int) -> int:
+    """Where the parenthesis opened at `opening` closes (quoted phrases skipped), or -1."""
+    depth, quoted = 0, False
+    for at in range(opening, len(text)):
+        char = text[at]
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+            if depth == 0:
+                return at
+    return -1
 
 
 # Parentheses and NOTs nest at most this deep: the parser and the evaluator recurse once per level, and
@@ -172,8 +208,9 @@ MAX_DEPTH = 50
 
 
 class _Parser:
-    def __init__(self, tokens: list[_Tok]) -> None:
+    def __init__(self, tokens: list[_Tok], stored: Stored | None) -> None:
         self.tokens = tokens
+        self.stored = stored
         self.i = 0
         self.depth = 0
 
@@ -265,7 +302,7 @@ class _Parser:
         if kind in ("OR", ")"):
             raise QueryError(f"{kind} at character {self.tokens[self.i].at + 1} is out of place")
         tok = self.take()
-        node = _leaf(tok)
+        node = _leaf(tok, self.stored)
         return Not(node) if tok.negate and node is not None else node
 
 
@@ -310,7 +347,7 @@ def _combine(items: list[Node]) -> Node | None:
     return And(tuple(required))
 
 
-def _leaf(tok: _Tok) -> Node | None:
+def _leaf(tok: _Tok, stored: Stored | None = None) -> Node | None:
     field = tok.field
     if tok.kind == "range":
         return _range(field or "published", tok.text)
@@ -318,7 +355,7 @@ def _leaf(tok: _Tok) -> Node | None:
         first, last = period(tok.text)
         return Range(date_column(field, tok.text), first, last)
     if field is not None and field not in TEXT_FIELDS:
-        return _exact(field, tok)
+        return _exact(field, tok.text, stored)
     if tok.kind == "phrase":
         words = tuple(analyse_all(tok.text))
         if not words:
@@ -327,10 +364,16 @@ def _leaf(tok: _Tok) -> Node | None:
     word = tok.text
     if "*" in word or "?" in word:
         return _pattern(field, word)
-    fuzzy = re.fullmatch(r"(.+?)~([12]?)", word)
+    fuzzy = re.fullmatch(r"(.+?)~(\d*)", word)
     if fuzzy:
+        distance = int(fuzzy[2] or 1)
+        if distance > MAX_FUZZY:
+            raise QueryError(f"{word!r}: a fuzzy word may differ by at most {MAX_FUZZY} edits "
+                             f"(write {fuzzy[1]}~{MAX_FUZZY})")
         stem = analyse(fuzzy[1])
-        return Fuzzy(field, stem, int(fuzzy[2] or 1)) if stem else None
+        if not stem:
+            return None
+        return Fuzzy(field, stem, distance) if distance else Term(field, stem, fuzzy[1])
     found = analyse_all(word)  # "U.S.-India" is two words
     if not found:
         return None
@@ -339,10 +382,11 @@ def _leaf(tok: _Tok) -> Node | None:
     return Term(field, found[0], word)
 
 
-def _exact(field: str, tok: _Tok) -> Node:
-    if "*" in tok.text or "?" in tok.text:
-        return Pattern(field, value_key(tok.text))
-    return Term(field, tok.text if field in CASE_SENSITIVE else value_key(tok.text), tok.text)
+def _exact(field: str, text: str, stored: Stored | None) -> Node:
+    if "*" in text or "?" in text:
+        return Pattern(field, value_key(text))
+    value = stored(field, text) if stored is not None else text
+    return Term(field, value if field in CASE_SENSITIVE else value_key(value), text)
 
 
 def _pattern(field: str | None, word: str) -> Node:
@@ -361,6 +405,8 @@ def _range(field: str, text: str) -> Node:
         raise QueryError(f"a range needs two ends: {field}:[2025-04-01 TO 2025-04-30] (use * for an open end)")
     low = None if parts[0].strip() == "*" else period(parts[0])[0]
     high = None if parts[1].strip() == "*" else period(parts[1])[1]
+    if low is not None and high is not None and low > high:
+        raise QueryError(f"the range {field}:{text} ends before it begins: no release can match")
     return Range(date_column(field, *parts), low, high)
 
 
@@ -374,12 +420,21 @@ def date_column(field: str, *ends: str) -> str:
     return name
 
 
-def parse(text: str) -> Node:
-    """The tree of a query string; an empty query matches every document. QueryError for a bad one."""
-    return _Parser(_join_letters(_lex(text))).parse()
+def parse(text: str, *, stored: Stored | None = None) -> Node:
+    """The tree of a query string; an empty query matches every document. QueryError for a bad one, and for
+    one that holds something but nothing to search for (`.`, `""`, `the`): it would match every document.
+
+    `stored(field, text)` gives the stored spelling of an exact field's value as people type it
+    (`agency:PRNewswire` is "PR Newswire", `country:USA` "United States"); without it values are matched
+    as typed, case and spaces aside."""
+    node = _Parser(_join_letters(_lex(text)), stored).parse()
+    if isinstance(node, All) and text.strip():
+        raise QueryError(f"the query {text!r} holds no word to search for (punctuation and the commonest words, "
+                         "such as 'the', are not indexed)")
+    return node
 
 
-def filter_node(field: str, value: str) -> Node:
+def filter_node(field: str, value: str, *, stored: Stored | None = None) -> Node:
     """The node for `--filter FIELD=VALUE`: exact match on a facet field, as the facet displays it."""
     name = _ALIASES.get(field.strip().lower(), field.strip().lower())
     if name not in EXACT_FIELDS and name not in _PERIOD_FIELDS and name not in DATE_FIELDS:
@@ -388,4 +443,5 @@ def filter_node(field: str, value: str) -> Node:
     if name in _PERIOD_FIELDS or name in DATE_FIELDS:
         first, last = period(value)
         return Range(date_column(name, value), first, last)
-    return Term(name, value if name in CASE_SENSITIVE else value_key(value), value)
+    value_as_stored = stored(name, value) if stored is not None else value
+    return Term(name, value_as_stored if name in CASE_SENSITIVE else value_key(value_as_stored), value)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from wiredesk.core.release import Dateline
+from wiredesk.core.release import Dateline, Release
 
 from .explain import Explanation
 
@@ -29,6 +29,7 @@ class Hit:
     copies: int = 1  # with collapse: documents of this hit's cluster in the result set
     copy_sources: tuple[str, ...] = ()  # with collapse: their sources
     explanation: Explanation | None = None  # with explain: how the score was made
+    release: Release | None = field(default=None, repr=False, compare=False)  # the whole release, for exports
 
     def to_dict(self, *, collapse: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -60,6 +61,8 @@ class Results:
     suggestion: str | None = None
     clusters: int | None = None  # with collapse: distinct clusters in the result set
     took_ms: float = 0.0
+    facets_more: dict[str, int] = field(default_factory=dict)  # values a value facet left out
+    reason: str | None = None  # why there is no hit, when that is known
 
     def to_dict(self) -> dict[str, Any]:
         collapse = self.clusters is not None
@@ -69,7 +72,9 @@ class Results:
             "page": self.page,
             "hits": [hit.to_dict(collapse=collapse) for hit in self.hits],
             "facets": {name: [[value, n] for value, n in values] for name, values in self.facets.items()},
+            "facets_more": dict(self.facets_more),
             "suggestion": self.suggestion,
+            "reason": self.reason,
         }
         if collapse:
             out["clusters"] = self.clusters

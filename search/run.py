@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -17,7 +17,7 @@ from wiredesk.core.release import Dateline
 
 from . import facets as facet_counts
 from .dates import parse_when
-from .query import And, Node, Not, Or, Range, Term, date_column, filter_node, parse
+from .query import And, Node, Not, Or, Range, Stored, Term, date_column, filter_node, parse
 from .results import Hit, Results
 from . import feedback
 from .explain import explain
@@ -42,7 +42,9 @@ class SearchRequest:
     collapse: bool = False
     expand: bool = False  # pseudo-relevance feedback (`feedback`)
     explain: bool = False  # each hit says how its score was made (`explain`)
-    facet_limit: int = facet_counts.DEFAULT_TOP  # values per facet, count-descending (all months: a large one)
+    facet_limit: int = facet_counts.DEFAULT_TOP  # values per value facet, count-descending
+    # the stored spelling of a value as people type it (`wiredesk.desk` gives ingest's tables)
+    stored: Stored | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -66,8 +68,10 @@ def _plan(request: SearchRequest) -> tuple[Node, Node]:
     if request.facet_limit < 1:
         raise QueryError("the facet limit must be at least 1")
     facet_counts.check_fields(request.facets)
-    typed = parse(request.query)
-    parts = [typed] + [filter_node(name, value) for name, value in request.filters]
+    typed = parse(request.query, stored=request.stored)
+    parts = [typed] + [filter_node(name, value, stored=request.stored) for name, value in request.filters]
+    if request.since and request.until and parse_when(request.since) > parse_when(request.until, end=True):
+        raise QueryError(f"--since {request.since} is after --until {request.until}: no release can match")
     if request.since:
         parts.append(Range(date_column("published", request.since), parse_when(request.since), None))
     if request.until:
@@ -135,7 +139,7 @@ def _hit(evaluator: Evaluator, matches: _Matches, position: int, *, explained: b
         explanation = explain(evaluator, matches.found[number], seg, docnum - seg.offset)
     return Hit(id=release.id, score=float(matches.scores[position]), title=release.title, url=release.url,
                published=release.published, agency=release.agency, source=release.source, dateline=release.dateline,
-               snippet=text, highlights=marks, cluster=release.cluster, explanation=explanation)
+               snippet=text, highlights=marks, cluster=release.cluster, explanation=explanation, release=release)
 
 
 def _segment_of(evaluator: Evaluator, docnum: int) -> int:
@@ -175,7 +179,10 @@ def _plain_terms(node: Node) -> list[Term]:
 
 
 def _suggest(evaluator: Evaluator, query: str, typed: Node) -> str | None:
-    """The query with each word the index does not know replaced by the closest common one it does."""
+    """The query with each word the index does not know replaced by the closest common one it does.
+
+    A word typed with a capital letter is a name or an acronym: it is replaced only by a word the releases
+    write with a capital too, never by a common word ("Arrow Exploration" is not "arrive Exploration")."""
     index = evaluator.index
     suggestion, changed = query, False
     for term in _plain_terms(typed):
@@ -185,21 +192,31 @@ def _suggest(evaluator: Evaluator, query: str, typed: Node) -> str | None:
         near = [(index.doc_frequency("body", c), c) for c in index.terms_within("body", term.text, distance, prefix=1)]
         if not near:
             continue
-        word = _surface(evaluator, max(near)[1])
-        if word:
-            suggestion = re.sub(rf"(?<!\w){re.escape(term.word)}(?!\w)", word, suggestion, count=1)
-            changed = True
+        forms = _surfaces(evaluator, max(near)[1])
+        if not forms:
+            continue
+        if term.word[:1].isupper():
+            if not all(form[:1].isupper() for form in forms):
+                continue
+            word = forms[0]
+        else:
+            word = forms[0].lower()
+        suggestion = re.sub(rf"(?<!\w){re.escape(term.word)}(?!\w)", word, suggestion, count=1)
+        changed = True
     return suggestion if changed and suggestion != query else None
 
 
-def _surface(evaluator: Evaluator, stem: str) -> str | None:
-    # the index holds stems ("manufactur"); show the word as a document writes it ("manufacturers")
-    for docnum in evaluator.index.documents_with("body", stem).tolist():
+_SURFACE_DOCUMENTS = 3  # releases read for the ways a stem is written
+
+
+def _surfaces(evaluator: Evaluator, stem: str) -> list[str]:
+    # the index holds stems ("manufactur"); the words as releases write them ("Manufacturers", "manufacturers")
+    forms = []
+    for docnum in evaluator.index.documents_with("body", stem).tolist()[:_SURFACE_DOCUMENTS]:
         release = evaluator.index.release_at(docnum)
-        for _, start, end in spans(f"{release.lead}\n{release.body}", {stem}):
-            return f"{release.lead}\n{release.body}"[start:end].lower()
-        break
-    return None
+        text = f"{release.lead}\n{release.body}"
+        forms.extend(text[start:end] for _, start, end in spans(text, {stem}))
+    return forms
 
 
 def run(index: Index, request: SearchRequest) -> Results:
@@ -211,8 +228,8 @@ def _run(evaluator: Evaluator, request: SearchRequest, *, snippets: bool = True)
     started = time.perf_counter()
     typed, node = _plan(request)
     matches = _match(evaluator, node, expand=request.expand, explain=request.explain)
-    counted = facet_counts.count(evaluator.segments, matches.masks, request.facets, top=request.facet_limit) \
-        if request.facets else {}
+    counted, more = facet_counts.count(evaluator.segments, matches.masks, request.facets, top=request.facet_limit) \
+        if request.facets else ({}, {})
     first = (request.page - 1) * request.limit
     order = _order(matches, request.sort, needed=min(len(matches.docnums), first + request.limit)) \
         if len(matches.docnums) else np.zeros(0, dtype=np.int64)
@@ -234,9 +251,24 @@ def _run(evaluator: Evaluator, request: SearchRequest, *, snippets: bool = True)
         else:
             hits = _bare_hits(evaluator, matches.docnums[page], matches.scores[page])
     suggestion = _suggest(evaluator, request.query, typed) if snippets else None
-    return Results(query=request.query, total=len(matches.docnums), page=request.page, hits=tuple(hits),
-                   facets=counted, suggestion=suggestion, clusters=clusters,
-                   took_ms=(time.perf_counter() - started) * 1000)
+    total = len(matches.docnums)
+    return Results(query=request.query, total=total, page=request.page, hits=tuple(hits),
+                   facets=counted, facets_more=more, suggestion=suggestion, clusters=clusters,
+                   took_ms=(time.perf_counter() - started) * 1000,
+                   reason=None if total or not snippets else _why_none(evaluator, typed, node))
+
+
+def _why_none(evaluator: Evaluator, typed: Node, node: Node) -> str | None:
+    """Why a search found nothing, when it is not the query's words: an empty index, or filters and dates
+    that leave out every release the query matches."""
+    if not evaluator.index.document_count():
+        return "the index holds no releases yet: run `wiredesk ingest` or `wiredesk import FILE` first"
+    if node is not typed:
+        found = len(_match(evaluator, typed).docnums)
+        if found:
+            return (f"{found} release{'s' if found != 1 else ''} match{'es' if found == 1 else ''} the query, "
+                    "but none passes the filters and dates given")
+    return None
 
 
 def _with_copies(hit: Hit, copies: int, sources: list[str]) -> Hit:
@@ -281,13 +313,17 @@ def export(index: Index, request: SearchRequest) -> Iterator[Hit]:
         yield _hit(evaluator, matches, position)
 
 
-def batch(index: Index, lines: Iterable[str], *, limit: int = 10, expand: bool = False) -> Iterator[dict]:
+def batch(index: Index, lines: Iterable[str], *, request: SearchRequest = SearchRequest()) -> Iterator[dict]:
     """`qid<TAB>query` lines -> {"qid", "total", "took_ms", "hits": [{"id", "score"}]}, one snapshot for all.
 
-    A bad query gives its line with total 0 and an "error"; the batch goes on. Blank lines are skipped; a
-    line without a tab is a query whose qid is its line number.
+    Each line's query is searched as `request` says (its filters, dates, sort, page, limit, collapse,
+    expansion; with facets, each row has "facets" too). A bad query, or a line whose query is empty when
+    there is no filter or date to search by, gives its row total 0 and an "error"; the batch goes on.
+    Blank lines are skipped; a line without a tab is a query whose qid is its line number.
     """
+    _plan(request)  # a bad filter, facet, sort or date is the whole batch's error, raised before any line
     evaluator = Evaluator(index)
+    filtered = bool(request.filters or request.since or request.until)
     for number, line in enumerate(lines, start=1):
         line = line.rstrip("\r\n")
         if not line.strip():
@@ -297,10 +333,16 @@ def batch(index: Index, lines: Iterable[str], *, limit: int = 10, expand: bool =
             qid, query = str(number), line
         started = time.perf_counter()
         try:
-            results = _run(evaluator, SearchRequest(query=query, limit=limit, expand=expand), snippets=False)
+            if not query.strip() and not filtered:
+                raise QueryError("the line holds no query (an empty query would match every release)")
+            results = _run(evaluator, replace(request, query=query), snippets=False)
         except QueryError as exc:
             yield {"qid": qid, "total": 0, "took_ms": round((time.perf_counter() - started) * 1000, 3), "hits": [],
                    "error": str(exc)}
             continue
-        yield {"qid": qid, "total": results.total, "took_ms": round(results.took_ms, 3),
+        row = {"qid": qid, "total": results.total, "took_ms": round(results.took_ms, 3),
                "hits": [{"id": hit.id, "score": round(hit.score, 4)} for hit in results.hits]}
+        if request.facets:
+            shown = results.to_dict()
+            row.update(facets=shown["facets"], facets_more=shown["facets_more"])
+        yield row

@@ -57,7 +57,7 @@ def test_an_alert_fires_once_per_new_release_across_two_runs(tmp_path: Path, wir
         ids = {number: search.run(index, search.SearchRequest(filters=(("url", link),))).hits[0].id
                for number, link in enumerate(links)}
     assert json.loads(first.stdout)["alerts"] == {"hydrogen": [ids[1]], "wind": [ids[0]]}
-    assert f"alert hydrogen: 1 new release: {ids[3]}\nalert wind: 1 new release: {ids[4]}\nindexed 2 releases\n" in second.stderr
+    assert f"alert hydrogen: 1 new release: {ids[3]}\nalert wind: 1 new release: {ids[4]}\nindexed 2 releases\n" in second.stdout
     assert json.loads(third.stdout)["alerts"] == {"hydrogen": [], "wind": []}
 
     # a JSON-lines file per alert, one whole release per line

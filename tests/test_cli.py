@@ -113,11 +113,13 @@ def test_search_expand_reorders_the_same_hits(ingested_sample: Path) -> None:
     assert "explain" not in expanded["hits"][0]
 
 
-@pytest.mark.parametrize("option", [("--batch", "-"), ("--jsonl",), ("--csv",)])
-def test_explain_is_for_a_page_of_hits(ingested_sample: Path, option: tuple[str, ...]) -> None:
-    code, out, err = run(ingested_sample, "search", "solar", "--explain", *option)
+@pytest.mark.parametrize("args,mode", [(("--batch", "-"), "--batch prints one JSON line per query of FILE"),
+                                       (("solar", "--jsonl"), "--jsonl exports every hit, in order"),
+                                       (("solar", "--csv"), "--csv exports every hit, in order")])
+def test_explain_is_for_a_page_of_hits(ingested_sample: Path, args: tuple[str, ...], mode: str) -> None:
+    code, out, err = run(ingested_sample, "search", "--explain", *args)
     assert code == 2 and out == ""
-    assert err == "Error: --explain explains a page of hits: it does not go with --batch, --jsonl or --csv\n"
+    assert err == f"Error: {mode}: --explain does not go with it\n"
 
 
 def test_show_and_unknown_id(ingested_sample: Path) -> None:
@@ -219,9 +221,20 @@ def test_installed_command_end_to_end(tmp_path: Path, sample_config: Path, wired
     assert bad.returncode == 2 and bad.stderr.startswith("Error: ") and "missing.toml" in bad.stderr
 
 
-def test_facet_limit_widens_every_facet(ingested_sample: Path) -> None:
-    default = run_json(ingested_sample, "search", "India", "--facet", "month", "--json")["facets"]["month"]
-    wide = run_json(ingested_sample, "search", "India", "--facet", "month", "--facet-limit", "100", "--json")["facets"]["month"]
-    assert len(default) == 10 < len(wide)
-    total = run_json(ingested_sample, "search", "India", "--json")["total"]
-    assert sum(count for _, count in wide) == total
+def test_month_facet_is_a_whole_histogram_and_facet_limit_cuts_value_facets_only(ingested_sample: Path) -> None:
+    result = run_json(ingested_sample, "search", "hydrogen", "--facet", "month", "--facet", "agency", "--json")
+    months = result["facets"]["month"]
+    # every month from the first hit's to the last one's, in order, zeros included
+    assert [m for m, _ in months] == sorted(m for m, _ in months) and len(months) > 10
+    assert any(count == 0 for _, count in months)
+    first, last = (datetime.strptime(m, "%Y-%m") for m in (months[0][0], months[-1][0]))
+    assert len(months) == (last.year - first.year) * 12 + last.month - first.month + 1
+    assert sum(count for _, count in months) == result["total"]
+    cut = run_json(ingested_sample, "search", "hydrogen", "--facet", "month", "--facet", "agency", "--facet-limit", "3",
+                   "--json")
+    assert cut["facets"]["month"] == months and len(cut["facets"]["agency"]) == 3
+    assert cut["facets_more"] == {"agency": len(result["facets"]["agency"]) - 3}
+    code, out, _ = run(ingested_sample, "search", "hydrogen", "--facet", "agency", "--facet-limit", "3")
+    assert code == 0 and f"and {len(result['facets']['agency']) - 3} more (--facet-limit)" in out
+    code, out, err = run(ingested_sample, "search", "hydrogen", "--facet", "month", "--facet-limit", "100")
+    assert code == 2 and err.startswith("Error: --facet-limit cuts value facets")

@@ -51,4 +51,4 @@ def test_sources_and_stats_after_a_run_with_a_failing_source(tmp_path: Path, wir
     last = json.loads(stats.stdout)["last_run"]
     assert last["outcome"] == "failures" and datetime.fromisoformat(last["finished"]) >= started
     lines = call(wiredesk_bin, config, "stats").stdout.splitlines()
-    assert re.fullmatch(rf"last run: finished {WHEN}, with failing sources \(see `wiredesk sources`\)", lines[-1])
+    assert re.fullmatch(rf"last run: ingest, finished {WHEN}, with failing sources \(see `wiredesk sources`\)", lines[-1])

@@ -20,7 +20,7 @@ def test_each_bad_line_is_reported_with_its_number_and_the_rest_are_read() -> No
     assert [(r.url, r.source) for r in records.releases] == [
         ("https://newsroom.example/wind", "import"), ("https://newsroom.example/sun", "wire")]
     assert [(e["line"], e["reason"].partition(":")[0]) for e in records.errors] == [
-        (12, "Expecting property name enclosed in double quotes"), (13, "a line must hold one JSON object"),
+        (12, "not JSON"), (13, "not a release"),
         (14, "the record holds no release"), (15, "the record has no text"), (16, "'body' is missing or not a string")]
 
 

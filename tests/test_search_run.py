@@ -58,7 +58,7 @@ def test_facets_count_whole_result_set_and_match_filters(index):
         for person in {p.casefold() for p in r.people}:
             independent[person] = independent.get(person, 0) + 1
     assert {v.casefold(): n for v, n in results.facets["people"]} == independent
-    assert results.facets["year"] == [("2025", 4), ("2024", 1)]
+    assert results.facets["year"] == [("2024", 1), ("2025", 4)]  # years in order, as a histogram
     assert ("2025-04", 2) in results.facets["month"]
     assert results.facets["agency"] == sorted(results.facets["agency"], key=lambda vc: (-vc[1], vc[0]))
 
@@ -126,7 +126,7 @@ def test_suggestion_for_unknown_word(index):
 
 def test_json_shape(index):
     data = run(index, SearchRequest(query="solar", facets=("agency",))).to_dict()
-    assert list(data) == ["query", "total", "page", "hits", "facets", "suggestion"]
+    assert list(data) == ["query", "total", "page", "hits", "facets", "facets_more", "suggestion", "reason"]
     assert set(data["hits"][0]) == {"id", "score", "title", "url", "published", "agency", "source", "dateline", "snippet"}
     assert data["facets"]["agency"][0] == ["ANI", 2]
     json.dumps(data)
@@ -156,7 +156,7 @@ def test_operators(index):
 
 
 def test_batch_shape_and_errors(index):
-    out = list(batch(index, ["q1\tsolar power", "q2\t\"unbalanced", "q3\tSIDM"], limit=1))
+    out = list(batch(index, ["q1\tsolar power", "q2\t\"unbalanced", "q3\tSIDM"], request=SearchRequest(limit=1)))
     assert [o["qid"] for o in out] == ["q1", "q2", "q3"]
     assert set(out[0]) == {"qid", "total", "took_ms", "hits"} and len(out[0]["hits"]) == 1
     assert set(out[0]["hits"][0]) == {"id", "score"}
@@ -171,7 +171,7 @@ def test_batch_ranks_as_search_does_over_several_segments_with_deletions(tmp_pat
         writer.delete([f"g{n}" for n in range(0, 120, 7)])
     assert len(ix.segments()) > 1
     queries = ["minister defence", "solar OR wind", "port", '"river flood"']
-    out = list(batch(ix, [f"q{n}\t{q}" for n, q in enumerate(queries)], limit=20))
+    out = list(batch(ix, [f"q{n}\t{q}" for n, q in enumerate(queries)], request=SearchRequest(limit=20)))
     for query, line in zip(queries, out):
         assert [hit["id"] for hit in line["hits"]] == ids(ix, query)[:20], query
 
@@ -236,12 +236,16 @@ def test_query_words_split_as_evaluation_tools_split_them(tmp_path):
 
 
 def test_facet_limit(tmp_path):
-    months = [release(f"m{n}", "monthly report", published=at(f"2024-{n:02d}-10")) for n in range(1, 13)]
-    ix = make_index(tmp_path, months + [release("x", "monthly report", published=at("2024-03-11"))])
-    shown = run(ix, SearchRequest(facets=("month",))).facets["month"]
-    assert len(shown) == 10 and shown[0] == ("2024-03", 2)
-    every = run(ix, SearchRequest(facets=("month",), facet_limit=100)).facets["month"]
-    assert len(every) == 12 and sum(n for _, n in every) == 13
+    months = [release(f"m{n}", "monthly report", published=at(f"2024-{n:02d}-10"), source=f"desk{n % 4}")
+              for n in range(1, 13) if n != 5]
+    ix = make_index(tmp_path, months + [release("x", "monthly report", published=at("2024-06-11"), source="desk0")])
+    shown = run(ix, SearchRequest(facets=("month", "source"), facet_limit=3))
+    # a histogram: every month, in order, May's zero included, whatever the limit
+    assert shown.facets["month"][3:6] == [("2024-04", 1), ("2024-05", 0), ("2024-06", 2)]
+    assert len(shown.facets["month"]) == 12 and sum(n for _, n in shown.facets["month"]) == 12
+    # a value facet is cut at the limit, and says how many values it left out
+    assert shown.facets["source"] == [("desk0", 4), ("desk2", 3), ("desk3", 3)]
+    assert shown.facets_more == {"source": 1}
     with pytest.raises(QueryError):
         run(ix, SearchRequest(facets=("month",), facet_limit=0))
 

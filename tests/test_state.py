@@ -110,4 +110,4 @@ def test_the_latest_run_is_the_last_one_that_ended(tmp_path: Path) -> None:
         assert latest_run(conn) is None
         finish_run(conn, start_run(conn, now=NOW), now=NOW, outcome="failures")
         start_run(conn, now=NOW)
-        assert tuple(latest_run(conn)) == (NOW.isoformat(), NOW.isoformat(), "failures")
+        assert tuple(latest_run(conn)) == (NOW.isoformat(), NOW.isoformat(), "failures", "ingest")

@@ -1,7 +1,7 @@
-"""Alerts: saved searches that report each release new in an ingest run, once.
+"""Alerts: saved searches that report each release new in an ingest or import run, once.
 
 An alert is a query plus filters, kept in the alerts database (`home/alerts.sqlite`, tables `alerts` and
-`alert_fired`, declared here in `SCHEMA`). After each index commit of an ingest run, `Alerts.check` matches
+`alert_fired`, declared here in `SCHEMA`). After each index commit of an ingest run (and an import's), `Alerts.check` matches
 the releases that commit made new against every alert, through `search.run` with an `id` filter, so an alert
 means exactly what `wiredesk search QUERY --filter ...` means. A match is recorded in `alert_fired` first
 and delivered after: appended to `home/alerts/NAME.jsonl` and, when `[alerts] command` is set, piped to
@@ -74,7 +74,9 @@ class Alert:
     def request(self) -> Any:  # -> search.SearchRequest
         from wiredesk.search import SearchRequest
 
-        return SearchRequest(query=self.query, filters=self.filters, limit=1)
+        from .spelling import stored_value
+
+        return SearchRequest(query=self.query, filters=self.filters, limit=1, stored=stored_value)
 
     def to_dict(self) -> dict[str, Any]:
         """The `alerts list --json` shape: filters as "FIELD=VALUE" strings."""
@@ -263,13 +265,14 @@ class Alerts:
             release = index.get(rid)
             if release is not None:
                 self.fired[alert.name].append(rid)
-                self._deliver(alert.name, json.dumps(release.to_dict(), ensure_ascii=False))
+                self._deliver(alert.name, json.dumps(release.to_dict(), ensure_ascii=False) + "\n")
 
     def _deliver(self, name: str, line: str) -> None:
+        # `line` ends with its newline, for the command too: `cat >> log` keeps one release per line
         folder: Path = self.config.storage.home / "alerts"
         folder.mkdir(parents=True, exist_ok=True)
         with open(folder / f"{name}.jsonl", "a", encoding="utf-8") as out:
-            out.write(line + "\n")
+            out.write(line)
         command = self.config.alerts.command
         if not command:
             return

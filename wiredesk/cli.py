@@ -161,14 +161,19 @@ def ingest(state: State, source_names: tuple[str, ...], all_sources: bool, wait:
                 desk.watch(sources=source_names, stop=stop, on_report=log.report, on_busy=log.busy,
                            on_outcome=log.on_outcome, commit_every=commit_every)
             return
-        log.report(desk.ingest(source_names, all_sources=all_sources, wait=wait, on_outcome=log.on_outcome,
-                               commit_every=commit_every))
+        report = desk.ingest(source_names, all_sources=all_sources, wait=wait, on_outcome=log.on_outcome,
+                             commit_every=commit_every)
+        log.report(report)
+    if not report.sources and not as_json:  # a run that did nothing says why
+        from .render import nothing_due_line
+
+        click.echo(nothing_due_line([source.to_dict() for source in desk.sources()]), err=log_json)
 
 
 # --------------------------------------------------------------------------------------------- extract
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--url", help="The page's URL (one FILE only): sets the id and resolves relative links.")
 @click.option("--source", "source_name", metavar="NAME", help="Use this configured source's CSS rules and default agency.")
 @click.option("--text", "as_text", is_flag=True,
@@ -178,20 +183,23 @@ def ingest(state: State, source_names: tuple[str, ...], all_sources: bool, wait:
 @pass_state
 def extract(state: State, files: tuple[str, ...], url: str | None, source_name: str | None, as_text: bool,
             as_json: bool) -> None:
-    """Extract releases from saved pages and print one JSON line per FILE, in order.
+    """Extract releases from saved pages and print one JSON line per FILE ('-' for stdin), in order.
 
     A file that holds no release (a listing page, an empty or binary file) gets a line with every field
-    empty and an "error" with the reason; the command still exits 0.
+    empty but its url (the file's, or --url) and an "error" with the reason; the command still exits 0.
 
     \b
     wiredesk extract page.html --url https://example.com/news/1.html
     wiredesk extract page.html --text
+    curl -s https://example.com/news/1.html | wiredesk extract - --url https://example.com/news/1.html
     """
     if url and len(files) > 1:
         raise UsageError("--url applies to a single FILE; give one file or drop --url")
     if as_text and as_json:
         raise UsageError("--text prints the story text and --json the whole release: give one of them")
-    paths = [Path(f) for f in files]
+    if files.count("-") > 1:
+        raise UsageError("stdin ('-') holds one page: give it once")
+    paths = [click.open_file("-", "rb") if f == "-" else Path(f) for f in files]
     if source_name:
         extractions = state.desk.extract_files(paths, url=url, source=source_name)
     else:  # no config needed (nor read) to extract a page with the generic rules
@@ -205,9 +213,9 @@ def extract(state: State, files: tuple[str, ...], url: str | None, source_name: 
         from .render import printable
 
         if len(paths) > 1:
-            click.echo(f"==> {printable(extraction.path)} <==")
+            click.echo(f"==> {printable(extraction.path or '-')} <==")
         if extraction.release is None:
-            click.echo(f"{printable(extraction.path)}: {printable(extraction.error)}", err=True)
+            click.echo(f"{printable(extraction.path or '-')}: {printable(extraction.error)}", err=True)
         else:
             click.echo(printable(extraction.release.body))
 
@@ -231,14 +239,18 @@ def extract(state: State, files: tuple[str, ...], url: str | None, source_name: 
                    "ones among the first hundred; a slower query.")
 @click.option("--explain", is_flag=True, help="Show how each hit's score was made: each term's part, field by field.")
 @click.option("--batch", "batch_file", type=click.File("r", encoding="utf-8"), metavar="FILE",
-              help="Run every 'qid<TAB>query' line of FILE ('-' for stdin); one JSON line per query.")
+              help="Run every 'qid<TAB>query' line of FILE ('-' for stdin), with the other options; one JSON line "
+                   "per query.")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Export every hit as JSON lines.")
 @click.option("--csv", "as_csv", is_flag=True, help="Export every hit as CSV.")
+@click.option("--fields", metavar="A,B,...",
+              help="With --jsonl or --csv: the fields to export, in order, or 'all' (body, entities, ... too); "
+                   "default: those of a --json hit.")
 @json_option()
-@pass_state
-def search(state: State, query: str, facets: tuple[str, ...], filters: tuple[str, ...], since: str | None, until: str | None,
-           sort: str, limit: int, page: int, facet_limit: int, collapse: bool, expand: bool, explain: bool, batch_file: Any,
-           as_jsonl: bool, as_csv: bool, as_json: bool) -> None:
+@click.pass_context
+def search(ctx: click.Context, query: str, facets: tuple[str, ...], filters: tuple[str, ...], since: str | None,
+           until: str | None, sort: str, limit: int, page: int, facet_limit: int, collapse: bool, expand: bool,
+           explain: bool, batch_file: Any, as_jsonl: bool, as_csv: bool, fields: str | None, as_json: bool) -> None:
     """Search the index: ranked words, "phrases", AND/OR/NOT, field:value, wildcards, ranges.
 
     \b
@@ -246,26 +258,63 @@ def search(state: State, query: str, facets: tuple[str, ...], filters: tuple[str
     wiredesk search 'agency:ANI defence' --since 2025-01 --sort newest
     wiredesk search 'published:[2025-04-01 TO 2025-04-30] solar' --json
     wiredesk search "SIDM exports" --explain
+    wiredesk search hydrogen --jsonl --fields id,title,published,body,people
     """
-    desk = state.desk
-    if explain and (batch_file is not None or as_jsonl or as_csv):
-        raise UsageError("--explain explains a page of hits: it does not go with --batch, --jsonl or --csv")
+    _check_search_options(ctx)
+    desk = ctx.find_object(State).desk
     if batch_file is not None:
-        for row in desk.batch(batch_file, limit=limit, expand=expand):
+        for row in desk.batch(batch_file, filters=filters, facets=facets, since=since, until=until, sort=sort,
+                              limit=limit, page=page, facet_limit=facet_limit, collapse=collapse, expand=expand):
             emit_json(row)
         return
     if not query.strip() and not (filters or since or until):
         raise UsageError("give a QUERY (or --filter/--since/--until, or --batch FILE)")
     if as_jsonl or as_csv:
-        from .export import csv_lines, jsonl_lines
+        from .export import csv_lines, jsonl_lines, parse_fields
 
+        chosen = parse_fields(fields)
         hits = desk.export(query, filters=filters, since=since, until=until, sort=sort, expand=expand)
-        for line in (jsonl_lines if as_jsonl else csv_lines)(hits):
+        for line in (jsonl_lines if as_jsonl else csv_lines)(hits, chosen):
             click.echo(line)
         return
     emit_results(desk.search(query, filters=filters, facets=facets, since=since, until=until, sort=sort, limit=limit,
                              page=page, facet_limit=facet_limit, collapse=collapse, expand=expand, explain=explain),
                  as_json, limit=limit)
+
+
+_PERIOD_FACETS = ("year", "month", "day")  # histograms: every period listed, whatever --facet-limit says
+_SEARCH_FLAGS = {"query": "QUERY", "facets": "--facet", "filters": "--filter", "facet_limit": "--facet-limit",
+                 "limit": "--limit", "page": "--page", "collapse": "--collapse", "explain": "--explain",
+                 "fields": "--fields", "as_json": "--json", "as_jsonl": "--jsonl", "as_csv": "--csv",
+                 "batch_file": "--batch"}
+# which options each way of searching leaves without effect: given there, they are refused
+_EXPORT_IGNORES = ("facets", "facet_limit", "limit", "page", "collapse", "explain")
+_BATCH_IGNORES = ("query", "explain", "fields")
+
+
+def _check_search_options(ctx: click.Context) -> None:
+    """Refuse, with one line, the options that would do nothing where they are given: every option given
+    either works in the mode chosen or is refused."""
+    given = {name for name, value in ctx.params.items()
+             if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT and value not in ((), "", None)}
+    flag = _SEARCH_FLAGS
+    outputs = [flag[name] for name in ("as_json", "as_jsonl", "as_csv") if name in given]
+    if len(outputs) > 1:
+        raise UsageError(f"{' and '.join(outputs)} are ways to print the results: give one")
+    if "batch_file" in given:
+        for name in ("as_jsonl", "as_csv", *_BATCH_IGNORES):
+            if name in given:
+                raise UsageError(f"--batch prints one JSON line per query of FILE: {flag[name]} does not go with it")
+    elif "as_jsonl" in given or "as_csv" in given:
+        mode = flag["as_jsonl" if "as_jsonl" in given else "as_csv"]
+        for name in _EXPORT_IGNORES:
+            if name in given:
+                raise UsageError(f"{mode} exports every hit, in order: {flag[name]} does not go with it")
+    elif "fields" in given:
+        raise UsageError("--fields chooses what --jsonl and --csv export: give one of them")
+    if "facet_limit" in given and not any(name not in _PERIOD_FACETS for name in ctx.params["facets"]):
+        raise UsageError("--facet-limit cuts value facets (agency, country, ...); year, month and day list every "
+                         "period")
 
 
 # ------------------------------------------------------------------------------------ show, similar, stats
@@ -321,7 +370,7 @@ def stats(state: State, as_json: bool) -> None:
 # --------------------------------------------------------------------------------- import, reindex, index
 
 @cli.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--source", "source_name", default="import", show_default=True, help="Source name for records that give none.")
 @wait_option()
 @json_option()
@@ -329,19 +378,17 @@ def stats(state: State, as_json: bool) -> None:
 def import_(state: State, file: Any, source_name: str, wait: float | None, as_json: bool) -> None:
     """Bulk-load releases from JSON lines in the `extract` shape (FILE, or - for stdin).
 
-    A bad line is reported with its number and skipped; the rest load.
+    A line that is not UTF-8, not JSON or not a release is reported with its number and the reason, and the
+    rest load; the command exits 0 when the import ran. Saved alerts fire for releases new to the index.
 
     \b
     wiredesk extract pages/*.html > releases.jsonl && wiredesk import releases.jsonl
     """
     with _counter("importing") as tick:
         report = state.desk.import_records(file, source=source_name, on_release=tick, wait=wait).to_dict()
-    if as_json:
-        emit_json(report)
-        return
-    for error in report["errors"]:
-        click.echo(f"line {error['line']}: {error['reason']}", err=True)
-    click.echo(f"imported {report['imported']} releases" + (f", skipped {report['failed']} bad lines" if report["failed"] else ""))
+    from .render import import_summary_lines
+
+    emit(report, as_json, import_summary_lines)
 
 
 @cli.command()
@@ -363,7 +410,9 @@ def reindex(state: State, wait: float | None, as_json: bool) -> None:
     if as_json:
         emit_json({"documents": documents})
     else:
-        click.echo(f"reindexed {documents} releases")
+        from .render import counted
+
+        click.echo(f"reindexed {counted(documents, 'release')}")
 
 
 @cli.group("index")
@@ -380,7 +429,9 @@ def optimize(state: State, as_json: bool) -> None:
     if as_json:
         emit_json(result)
     else:
-        click.echo(f"optimized: {result['documents']} releases, {result['index_bytes'] / 1e6:.1f} MB")
+        from .render import counted
+
+        click.echo(f"optimized: {counted(result['documents'], 'release')}, {result['index_bytes'] / 1e6:.1f} MB")
 
 
 @cli.command()
@@ -402,9 +453,9 @@ def sources(state: State, as_json: bool) -> None:
 
 @cli.group()
 def alerts() -> None:
-    """Saved searches reported when an ingest run indexes a new release that matches.
+    """Saved searches reported when an ingest or import run indexes a new release that matches.
 
-    Each match is printed in the run's summary, added to `ingest --json` under "alerts", appended to
+    Each match is printed in the run's summary, added to `ingest --json` (and `import --json`) under "alerts", appended to
     HOME/alerts/NAME.jsonl and, when the config sets `[alerts] command`, piped to that command as JSON.
     An alert fires once per release.
 
@@ -419,15 +470,16 @@ def alerts() -> None:
 @click.argument("name")
 @click.argument("query")
 @click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE", help="Only releases with this value (repeatable).")
+@json_option("Print the saved alert as JSON (the shape of `alerts list --json`).")
 @pass_state
-def alerts_add(state: State, name: str, query: str, filters: tuple[str, ...]) -> None:
+def alerts_add(state: State, name: str, query: str, filters: tuple[str, ...], as_json: bool) -> None:
     """Save the search QUERY (as `wiredesk search` reads it; "" with --filter for filters alone) as NAME.
 
     \b
     wiredesk alerts add drdo 'DRDO OR "Defence Research"' --filter agency=PIB
     """
-    state.desk.add_alert(name, query, filters=filters)
-    click.echo(f"saved alert {name}", err=True)
+    alert = state.desk.add_alert(name, query, filters=filters)
+    emit(alert.to_dict(), as_json, lambda saved: [f"saved alert {saved['name']}"])
 
 
 @alerts.command("list")
@@ -446,15 +498,16 @@ def alerts_list(state: State, as_json: bool) -> None:
 
 @alerts.command("remove")
 @click.argument("name")
+@json_option('Print {"removed": NAME} as JSON.')
 @pass_state
-def alerts_remove(state: State, name: str) -> None:
+def alerts_remove(state: State, name: str, as_json: bool) -> None:
     """Delete the alert NAME (its HOME/alerts/NAME.jsonl file is kept).
 
     \b
     wiredesk alerts remove drdo
     """
     state.desk.remove_alert(name)
-    click.echo(f"removed alert {name}", err=True)
+    emit({"removed": name}, as_json, lambda removed: [f"removed alert {removed['removed']}"])
 
 
 # ----------------------------------------------------------------------------------------------- serve

@@ -132,20 +132,22 @@ class Desk:
         return watch_sources(self.config, stop=stop or StopFlag(), names=sources, on_report=on_report or _ignore,
                              on_busy=on_busy or _ignore, on_outcome=on_outcome, commit_every=commit_every)
 
-    def import_records(self, records: IO[str] | Iterable[str | Mapping[str, Any]] | os.PathLike[str], *,
-                       source: str = "import", wait: float | None = None,
+    def import_records(self, records: IO[str] | IO[bytes] | Iterable[str | bytes | Mapping[str, Any]] | os.PathLike[str],
+                       *, source: str = "import", wait: float | None = None,
                        on_release: Callable[[Release], None] | None = None) -> ImportReport:
-        """Index records in the `extract` shape: JSON lines (an open file, any iterable of lines, a path) or
-        mappings. A bad record is reported in the result with its line number; the rest are imported."""
+        """Index records in the `extract` shape: JSON lines (an open file, text or binary, any iterable of
+        lines, a path) or mappings. A line that is not UTF-8, not JSON or not a release is reported in the
+        result with its number and the reason; the rest are imported. Saved alerts are checked against the
+        releases new to the index, as after an ingest."""
         from .job import run_import
 
         if isinstance(records, os.PathLike):
             try:
-                with open(records, encoding="utf-8") as lines:
+                with open(records, "rb") as lines:
                     return run_import(self.config, lines, source=source, on_release=on_release, wait=wait)
             except OSError as exc:
                 raise UsageError(f"cannot read {os.fspath(records)}: {exc.strerror or exc}") from exc
-        lines = (record if isinstance(record, str) else json.dumps(record, ensure_ascii=False, default=str)
+        lines = (record if isinstance(record, (str, bytes)) else json.dumps(record, ensure_ascii=False, default=str)
                  for record in records)
         return run_import(self.config, lines, source=source, on_release=on_release, wait=wait)
 
@@ -195,12 +197,18 @@ class Desk:
         return export(self._index(), self._request(query, filters=filters, since=since, until=until, sort=sort,
                                                    expand=expand))
 
-    def batch(self, lines: Iterable[str], *, limit: int = 10, expand: bool = False) -> Iterator[dict[str, Any]]:
-        """`qid<TAB>query` lines -> one {"qid", "total", "took_ms", "hits": [{"id", "score"}]} per query.
-        A bad query gives its row an "error" and the batch goes on."""
+    def batch(self, lines: Iterable[str], *, filters: Filters = (), facets: Iterable[str] = (), since: When = None,
+              until: When = None, sort: str = "relevance", limit: int = 10, page: int = 1, facet_limit: int = 10,
+              collapse: bool = False, expand: bool = False) -> Iterator[dict[str, Any]]:
+        """`qid<TAB>query` lines -> one {"qid", "total", "took_ms", "hits": [{"id", "score"}]} per query, each
+        searched with the filters, dates, sort, page and the rest as `search` takes them (with `facets`, each
+        row has "facets" and "facets_more"). A bad query gives its row an "error" and the batch goes on;
+        a bad filter, facet or date is a QueryError at once."""
         from wiredesk.search import batch
 
-        return batch(self._index(), lines, limit=limit, expand=expand)
+        return batch(self._index(), lines, request=self._request(
+            "", filters=filters, facets=facets, since=since, until=until, sort=sort, limit=limit, page=page,
+            facet_limit=facet_limit, collapse=collapse, expand=expand))
 
     def get(self, id: str) -> Release:
         """The release with this id. NotFoundError when the index has none."""
@@ -270,10 +278,11 @@ class Desk:
         return extract_page(page, url=url, source=self.config.source(source) if source else None,
                             max_bytes=self.config.fetch.max_bytes)
 
-    def extract_files(self, paths: Iterable[os.PathLike[str]], *, url: str | None = None,
+    def extract_files(self, paths: Iterable[os.PathLike[str] | IO[bytes]], *, url: str | None = None,
                       source: str | None = None) -> Iterator[Extraction]:
-        """`extract` over saved pages, one result per path in order; a page without a release is a result
-        with an `error` (the reason), never an exception. `url` applies to a single path only."""
+        """`extract` over saved pages (paths, or open binary streams such as stdin), one result per page in
+        order; a page without a release is a result with an `error` (the reason), never an exception. `url`
+        applies to a single page only."""
         from .extract_files import extract_files
 
         paths = list(paths)
@@ -319,9 +328,11 @@ class Desk:
                  explain: bool = False) -> Any:
         from wiredesk.search import SearchRequest
 
+        from .spelling import stored_value
+
         return SearchRequest(query=query, facets=tuple(facets), filters=_filter_pairs(filters), since=_when(since),
                              until=_when(until), sort=sort, limit=limit, page=page, facet_limit=facet_limit,
-                             collapse=collapse, expand=expand, explain=explain)
+                             collapse=collapse, expand=expand, explain=explain, stored=stored_value)
 
     def _index(self) -> Index:
         """This thread's open index, up to date with the latest commit (or reindex) of any process.

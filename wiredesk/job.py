@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import signal
 from dataclasses import dataclass, field
-from datetime import datetime
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from typing import IO, TYPE_CHECKING, Callable, Iterator, Sequence
 
 from .core.config import Config, SourceConfig
@@ -168,11 +169,12 @@ def _open_index(config: Config) -> Index:
     return open_index(config.storage.index_root)
 
 
-def run_import(config: Config, stream: IO[str], *, source: str = "import",
+def run_import(config: Config, stream: IO[str] | IO[bytes], *, source: str = "import",
                on_release: Callable[[Release], None] | None = None, wait: float | None = None) -> ImportReport:
     """Load `extract`-shaped JSON lines into the index; each record is kept in the archive for `reindex`.
 
     Holds the run lock (`wait` as for `run_lock`), so an import never meets an ingest or reindex halfway.
+    After the commit, the saved alerts are matched against the releases the index did not hold before.
 
     Archiving is file work and indexing is CPU work, so a thread archives each batch while the next one is
     read and indexed; the final commit waits for the archive, so a finished import is wholly rebuildable.
@@ -182,22 +184,28 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
 
     from wiredesk.ingest import Archive
 
+    from .alerts import Alerts
     from .records import ImportReport, read_records
 
     report = ImportReport()
     # the lock first: an import queued behind a reindex must open the index the reindex swapped in, not
     # the folder it replaced
     with (run_lock(config.storage.run_lock, wait=wait),
+          _recorded_run(config, "import"),
           _open_index(config) as index,
           ThreadPoolExecutor(1, thread_name_prefix="wiredesk-archive") as archiver,
           index.writer() as writer,
           closing(read_records(stream, report, source=source)) as batches):
         archive = Archive(config.storage.archive)
+        alerts = Alerts.saved(config)
+        new_ids: list[str] = []  # releases the index did not hold: what alerts are checked against
         archived: Future | None = None
         for batch in batches:
             if archived is not None:
                 archived.result()  # one batch in flight bounds the records held in memory
             archived = archiver.submit(archive.put_record_lines, batch.records.archived)
+            if alerts is not None:
+                new_ids.extend(r.id for r in batch.records.releases if index.document_number(r.id) is None)
             writer.add(batch.records.releases, analysed=batch.analysed)
             report.imported += len(batch.records.releases)
             if on_release:
@@ -206,7 +214,28 @@ def run_import(config: Config, stream: IO[str], *, source: str = "import",
         if archived is not None:
             archived.result()
         writer.commit()
+        if alerts is not None:
+            alerts.check(index, new_ids)
+            report.alerts = alerts.fired
     return report
+
+
+@contextmanager
+def _recorded_run(config: Config, kind: str) -> Iterator[None]:
+    """The run in the state's runs, so that `wiredesk stats` tells when the index last changed and how:
+    `ok` when the block ends, `abandoned` when it raises (Ctrl-C, a full disk)."""
+    from contextlib import closing
+
+    from wiredesk.ingest.state import finish_run, open_state, start_run
+
+    with closing(open_state(config.storage.state_db)) as conn:
+        run = start_run(conn, now=datetime.now(timezone.utc), kind=kind)
+        outcome = "abandoned"
+        try:
+            yield
+            outcome = "ok"
+        finally:
+            finish_run(conn, run, now=datetime.now(timezone.utc), outcome=outcome)
 
 
 def run_reindex(config: Config, *, progress: Callable[[Release], None] | None = None,

@@ -33,10 +33,15 @@ AHEAD = 2 * WORKERS  # tasks in flight: more kept no import faster, and each hol
 @dataclass
 class ImportReport:
     imported: int = 0
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)  # {"line": number, "reason": ...} per line not imported
+    alerts: dict[str, list[str]] | None = None  # alert name -> ids it fired for; None when none is saved
 
     def to_dict(self) -> dict:
-        return {"imported": self.imported, "failed": len(self.errors), "errors": self.errors}
+        """The `import --json` shape, plus "alerts" when alerts are saved (as `ingest --json`)."""
+        result: dict = {"imported": self.imported, "failed": len(self.errors), "errors": self.errors}
+        if self.alerts is not None:
+            result["alerts"] = self.alerts
+        return result
 
 
 @dataclass
@@ -48,7 +53,7 @@ class Batch:
     analysed: Analysed
 
 
-def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Iterator[Batch]:
+def read_records(stream: IO[str] | IO[bytes], report: ImportReport, *, source: str) -> Iterator[Batch]:
     """The records of JSON lines, a batch at a time, in order; a bad line goes into `report.errors` with its
     number. A record without a `source` gets `source`; without `fetched`, the time the import started."""
     now = datetime.now(timezone.utc).isoformat()
@@ -71,7 +76,7 @@ def read_records(stream: IO[str], report: ImportReport, *, source: str) -> Itera
             yield _reported(_result(*pending.popleft()), report)
 
 
-def _chunks(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
+def _chunks(stream: IO[str] | IO[bytes]) -> Iterator[tuple[int, list]]:
     # (number of the first line, lines)
     number = 1
     while lines := list(islice(stream, CHUNK)):

@@ -15,8 +15,8 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import click
 
-__all__ = ["printable", "moment", "stderr_is_terminal", "search_lines", "release_lines", "stats_lines",
-           "ingest_summary_lines", "histogram_lines", "sources_lines", "alerts_lines"]
+__all__ = ["printable", "counted", "moment", "stderr_is_terminal", "search_lines", "release_lines", "stats_lines",
+           "ingest_summary_lines", "import_summary_lines", "nothing_due_line", "histogram_lines", "sources_lines", "alerts_lines"]
 
 # C0 and C1 controls and DEL, except tab and newline which layout needs; and the bidirectional formatting
 # characters (embeddings, overrides, isolates, marks), with which a page can make a terminal show its text in
@@ -28,6 +28,11 @@ _BAR_WIDTH = 30
 
 def printable(text: Any) -> str:
     return _CONTROL.sub("", "" if text is None else str(text))
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """"1 release", "2 releases", "0 releases": every count a person reads goes through here."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def stderr_is_terminal() -> bool:
@@ -63,11 +68,15 @@ def search_lines(result: Mapping[str, Any], hits: Sequence[Any], *, limit: int) 
     """A ranked list with title, date, agency and dateline, a highlighted snippet, then the facet counts."""
     total, page = result["total"], result["page"]
     if not total:
-        yield f"No releases match {printable(result['query'])!r}."
+        reason = f": {result['reason']}" if result.get("reason") else ""
+        yield f"No releases match {printable(result['query'])!r}{reason}."
     else:
         first = (page - 1) * limit + 1
         shown = f"{first}-{first + len(hits) - 1}" if hits else "none"
-        yield click.style(f"{total} release{'s' if total != 1 else ''} match; showing {shown}", dim=True)
+        matched = f"{counted(total, 'release')} match{'es' if total == 1 else ''}"
+        if result.get("clusters") is not None:  # --collapse: the hits are stories, each with its copies
+            matched += f", {counted(result['clusters'], 'story', 'stories')}"
+        yield click.style(f"{matched}; showing {shown}", dim=True)
     if result.get("suggestion"):
         yield f"Did you mean: {click.style(printable(result['suggestion']), bold=True)}?"
     for rank, hit in enumerate(hits, start=(page - 1) * limit + 1):
@@ -91,11 +100,14 @@ def search_lines(result: Mapping[str, Any], hits: Sequence[Any], *, limit: int) 
     facets = result.get("facets") or {}
     if facets:
         yield ""
+    more = result.get("facets_more") or {}
     for name, values in facets.items():
         if name in _HISTOGRAM_FIELDS:
             yield from histogram_lines(name, values)
         else:
             shown = ", ".join(f"{printable(v)} ({c})" for v, c in values) or "none"
+            if more.get(name):
+                shown += f", and {more[name]} more (--facet-limit)"
             yield click.style(f"{name}: ", bold=True) + shown
 
 
@@ -110,16 +122,16 @@ def explanation_lines(explanation: Any) -> Iterator[str]:
 
 
 def histogram_lines(name: str, values: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """A small bar chart, in time order, for year, month and day counts."""
+    """A small bar chart, in time order, for year, month and day counts; a period without a hit has no bar."""
     rows = sorted((str(v), int(c)) for v, c in values)
     yield click.style(f"{name}:", bold=True)
     if not rows:
         yield "  none"
         return
-    top = max(c for _, c in rows)
+    top = max(c for _, c in rows) or 1
     for value, count in rows:
-        bar = "█" * max(1, round(count / top * _BAR_WIDTH))
-        yield f"  {value:>7} {click.style(bar, fg='green')} {count}"
+        bar = "█" * (max(1, round(count / top * _BAR_WIDTH)) if count else 0)
+        yield f"  {value:>7} {click.style(bar, fg='green')}{' ' if bar else ''}{count}"
 
 
 def release_lines(release: Mapping[str, Any], copies: Sequence[Mapping[str, Any]]) -> Iterator[str]:
@@ -149,15 +161,19 @@ def release_lines(release: Mapping[str, Any], copies: Sequence[Mapping[str, Any]
 
 
 def stats_lines(stats: Mapping[str, Any]) -> Iterator[str]:
-    yield f"{stats['documents']} releases, index {stats['index_bytes'] / 1e6:.1f} MB"
-    yield f"published from {stats['oldest'] or '-'} to {stats['newest'] or '-'}"
+    yield f"{counted(stats['documents'], 'release')}, index {stats['index_bytes'] / 1e6:.1f} MB"
+    if stats["oldest"]:
+        yield f"published from {stats['oldest']} to {stats['newest']}"
+    else:
+        yield "published: no release yet (`wiredesk ingest`, or `wiredesk import FILE`)"
     for key in ("agencies", "sources"):
         counts = stats.get(key) or {}
         shown = ", ".join(f"{printable(k)} ({v})" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         yield f"{key}: {shown or 'none'}"
     last = stats.get("last_run")
     if last:
-        yield f"last run: finished {moment(last.get('finished'), never='-')}, {_RUN_ENDINGS.get(last.get('outcome'), last.get('outcome'))}"
+        ending = _RUN_ENDINGS.get(last.get("outcome"), last.get("outcome"))
+        yield f"last run: {last.get('kind', 'ingest')}, finished {moment(last.get('finished'), never='-')}, {ending}"
     else:
         yield "last run: none yet"
 
@@ -176,15 +192,50 @@ def ingest_summary_lines(report: Mapping[str, Any], *, stopped: bool = False) ->
             yield f"  {printable(error['reason'])}: {printable(error['url'])}"
         if len(s["errors"]) > 5:
             yield f"  ... and {len(s['errors']) - 5} more (see --json)"
-    for name, ids in (report.get("alerts") or {}).items():
-        if ids:
-            yield f"alert {printable(name)}: {len(ids)} new release{'s' if len(ids) != 1 else ''}: {', '.join(ids)}"
+    yield from _alert_lines(report.get("alerts"))
     ending = " (stopped early; the rest is fetched next time)" if stopped else ""
-    yield f"indexed {report['indexed']} release{'s' if report['indexed'] != 1 else ''}{ending}"
+    yield f"indexed {counted(report['indexed'], 'release')}{ending}"
+
+
+_LISTED_LINES = 10  # rejected lines an import's summary lists before it points to --json
+
+
+def import_summary_lines(report: Mapping[str, Any]) -> Iterator[str]:
+    """The lines an import left out, with their reasons, the alerts that fired, then the count."""
+    errors = report["errors"]
+    for error in errors[:_LISTED_LINES]:
+        yield f"line {error['line']}: {printable(error['reason'])}"
+    if len(errors) > _LISTED_LINES:
+        yield f"... and {len(errors) - _LISTED_LINES} more (see --json)"
+    yield from _alert_lines(report.get("alerts"))
+    rejected = f", rejected {counted(report['failed'], 'line')}" if report["failed"] else ""
+    yield f"imported {counted(report['imported'], 'release')}{rejected}"
+
+
+def _alert_lines(alerts: Mapping[str, Sequence[str]] | None) -> Iterator[str]:
+    for name, ids in (alerts or {}).items():
+        if ids:
+            yield f"alert {printable(name)}: {counted(len(ids), 'new release')}: {', '.join(ids)}"
+
+
+def nothing_due_line(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Why an ingest ran no source: none configured, all disabled, or none due yet (with the next one)."""
+    enabled = [row for row in rows if row["enabled"]]
+    if not rows:
+        return "no source is configured: add a [[sources]] table to the config"
+    if not enabled:
+        return "every source is disabled: `wiredesk ingest --source NAME` runs one anyway"
+    first = min(enabled, key=lambda row: row["next_due"] or "")
+    backed_off = f", backed off after {counted(first['failures'], 'failure')}" if first["failures"] else ""
+    return (f"no source is due: the next is {printable(first['name'])} at {moment(first['next_due'])}{backed_off}; "
+            "`wiredesk ingest --all` runs every enabled source now")
 
 
 def sources_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     """`wiredesk sources` for people: a heading per source, then its last run, schedule and last error."""
+    rows = list(rows)
+    if not rows:
+        yield "No sources configured (add a [[sources]] table to the config)."
     for row in rows:
         flag = "" if row["enabled"] else " (disabled)"
         yield click.style(printable(row["name"]), bold=True) + f" [{row['kind']}]{flag}"
@@ -196,7 +247,7 @@ def sources_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
             due = f"next due {moment(row['next_due'])}"
         failures = row["failures"]
         yield (f"  last run {moment(row['last_run'])}, last success {moment(row['last_success'])}, "
-               f"{row['new_last_run']} new, {failures} failure{'s' if failures != 1 else ''} in a row, {due}")
+               f"{row['new_last_run']} new, {counted(failures, 'failure')} in a row, {due}")
         if row["last_error"]:
             yield f"  last error: {printable(row['last_error'])}"
 
@@ -208,6 +259,6 @@ def alerts_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
         shown = True
         filters = "".join(f" --filter {printable(f)}" for f in row["filters"])
         yield click.style(printable(row["name"]), bold=True) + f": {printable(row['query'])!r}{filters}"
-        yield f"  fired for {row['fired']} release{'s' if row['fired'] != 1 else ''}, last {moment(row['last_fired'])}"
+        yield f"  fired for {counted(row['fired'], 'release')}, last {moment(row['last_fired'])}"
     if not shown:
         yield "No alerts saved (add one with `wiredesk alerts add NAME QUERY`)."

@@ -43,19 +43,22 @@ class Story:
 
 @dataclass(frozen=True)
 class RunSummary:
-    """How the latest finished ingest run went; `outcome` is ok, failures, abandoned or interrupted."""
+    """How the latest finished run went: `kind` ingest or import; `outcome` ok, failures, abandoned or
+    interrupted."""
 
     started: datetime
     finished: datetime | None
     outcome: str
+    kind: str = "ingest"
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> RunSummary:
         return cls(started=datetime.fromisoformat(row["started"]), finished=from_iso(row["finished"]),
-                   outcome=row["outcome"])
+                   outcome=row["outcome"], kind=row.get("kind") or "ingest")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"started": self.started.isoformat(), "finished": iso(self.finished), "outcome": self.outcome}
+        return {"started": self.started.isoformat(), "finished": iso(self.finished), "outcome": self.outcome,
+                "kind": self.kind}
 
 
 @dataclass(frozen=True)

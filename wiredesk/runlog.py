@@ -4,10 +4,11 @@
   commit is durable, with `change` new or updated; `unchanged`, `skipped` or `failed` with a `reason`), one
   `source` line per source with its counts, an `alert` line per alert that fired, and a closing `run` line.
   Log records of the `wiredesk` loggers become `log` lines, so the stream stays JSON.
-- a terminal: a live progress line (rich) during the run, the text summary after it.
-- anything else: the text summary only (no colour, no progress).
+- a terminal: a live progress line (rich) during the run.
+- anything else: nothing (no colour, no progress).
 
-stdout carries only `ingest --json`'s object (one per run; in watch mode, one line per run).
+stdout carries the run's result: `ingest --json`'s object (one per run; in watch mode, one line per run), or
+else, but for `--log-json`, the text summary.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ class RunLog:
             click.echo(f"skipped a round: {message}", err=True)
 
     def report(self, report: IngestReport) -> None:
-        """A finished run: its JSON object on stdout with --json, its summary on stderr."""
+        """A finished run: its JSON object with --json, else its summary (stdout both)."""
         result = report.to_dict()
         if self.as_json:
             click.echo(json.dumps(result, ensure_ascii=False))
@@ -104,6 +105,6 @@ class RunLog:
                     _log_line("alert", alert=name, ids=ids)
             _log_line("run", outcome="stopped" if report.stopped else "finished", indexed=result["indexed"],
                       new=len(report.new_ids))
-        elif not self.as_json or stderr_is_terminal():
+        elif not self.as_json:
             for line in ingest_summary_lines(result, stopped=report.stopped):
-                click.echo(line, err=True)
+                click.echo(line)

@@ -204,6 +204,8 @@ def parse_duration(text: str) -> timedelta:
     if not match:
         raise ValueError(f"expected a duration such as \"30m\", \"2h\" or \"1d\", got {text!r}")
     seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError(f"must be more than 0, got {text!r} (leave it out for a source due at every run)")
     if seconds > MAX_EVERY.total_seconds():
         raise ValueError(f"must be at most {MAX_EVERY.days}d, got {text!r}")
     return timedelta(seconds=seconds)
@@ -286,7 +288,12 @@ def parse_config(text: str, *, path: Path) -> Config:
 
     storage = reader.table(data, "storage", allowed={"home"})
     home = reader.typed(storage.get("home", "data"), str, "storage.home", table="storage")
+    if not home.strip():
+        raise reader.fail("must name a folder (\"data\" is the default), got an empty string", "storage.home",
+                          table="storage")
     storage_config = StorageConfig(home=(base / home).resolve())
+    if storage_config.home.exists() and not storage_config.home.is_dir():
+        raise reader.fail(f"{storage_config.home} is a file, not a folder", "storage.home", table="storage")
 
     fetch_raw = reader.table(data, "fetch", allowed=_fields_of(FetchConfig))
     fetch_kwargs: dict[str, Any] = {}
