@@ -81,7 +81,7 @@ def test_day_based_searches_and_facets_use_the_storys_own_day(tmp_path):
     # an instant is an instant: the PTI story came out at 21:00 UTC on the 15th
     assert sorted(h["id"] for h in search("--since", "2025-04-15T20:00:00+00:00")["hits"]) == ["ap", "pti"]
     facets = search("drone", "--facet", "month", "--facet", "year")["facets"]
-    assert facets["month"] == [["2025-04", 2], ["2025-03", 1]] and facets["year"] == [["2025", 3]]
+    assert facets["month"] == [["2025-03", 1], ["2025-04", 2]] and facets["year"] == [["2025", 3]]
     shown = CliRunner().invoke(cli, ["--config", str(config), "show", "pti", "--json"])
     assert json.loads(shown.output)["published"] == "2025-04-15T21:00:00+00:00"
     assert json.loads(shown.output)["published_local"] == "2025-04-16T02:30:00+05:30"
