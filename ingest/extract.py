@@ -306,9 +306,9 @@ def _closing_credit(last: str) -> str | None:
 
 
 def _story_zone(draft: Draft) -> tzinfo | None:
-    source, city = draft.source, draft.release.dateline.city
+    source, city, country = draft.source, draft.release.dateline.city, draft.release.dateline.country
     name = ((source.timezone if source else "") or WIRE_ZONES.get(draft.release.agency)
-            or (city_zone(city.split("/")[0]) if city else None))
+            or (city_zone(city.split("/")[0], country=country) if city else None))
     return ZoneInfo(name) if name else None
 
 

@@ -146,16 +146,24 @@ def _main_city_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _city_tables() -> tuple[dict[str, _City], frozenset[str]]:
+def _city_tables() -> tuple[dict[str, _City], frozenset[str], dict[tuple[str, str], _City], dict[str, tuple[str, ...]]]:
+    """The cities by name (alternate names too), the names cities bear as their own, the cities by name and
+    country, and each country's time zones."""
     countries = _countries()
     index: dict[str, _City] = {}
     main_names: dict[str, _City] = {}
+    in_country: dict[tuple[str, str], _City] = {}
+    zones: dict[str, set[str]] = {}
     for data in _geo().get_cities().values():
         city = _City(data["name"], countries.get(data["countrycode"], ""), int(data["population"] or 0),
                      data.get("timezone") or "")
         key = norm(city.name)
         if key not in main_names or main_names[key].population < city.population:
             main_names[key] = city
+        if (key, city.country) not in in_country or in_country[key, city.country].population < city.population:
+            in_country[key, city.country] = city
+        if city.zone:
+            zones.setdefault(city.country, set()).add(city.zone)
         for alternate in data.get("alternatenames") or ():
             if alternate.isascii() and alternate[:1].isupper():
                 key = norm(alternate)
@@ -166,7 +174,7 @@ def _city_tables() -> tuple[dict[str, _City], frozenset[str]]:
         other = index.get(key)
         if other is None or other.population < 20 * city.population:
             index[key] = city
-    return index, frozenset(main_names)
+    return index, frozenset(main_names), in_country, {country: tuple(sorted(z)) for country, z in zones.items()}
 
 
 def country_name(text: str) -> str | None:
@@ -189,10 +197,28 @@ def city_country(city: str) -> str | None:
     return found.country if found and found.country else None
 
 
-def city_zone(city: str) -> str | None:
-    """The IANA time zone of the most populous city of that name, or None for a name the gazetteer lacks."""
+def city_zone(city: str, *, country: str | None = None) -> str | None:
+    """The IANA time zone of the most populous city of that name (in `country`, a name as `country_name`
+    gives it, when given), else the zone of every city of `country` when they share one; None when
+    unknown. `GREENWICH, Conn.` is not in London's zone."""
     found = _city_index().get(norm(city))
-    return found.zone if found and found.zone else None
+    if found is not None and country and found.country != country:
+        found = _city_in_country(norm(city), country)
+    if found is not None and found.zone:
+        return found.zone
+    zones = _country_zones().get(country or "", ())
+    return zones[0] if len(zones) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _country_zones() -> dict[str, tuple[str, ...]]:
+    """Each country's name to the time zones its cities lie in."""
+    return _city_tables()[3]
+
+
+def _city_in_country(key: str, country: str) -> _City | None:
+    """The most populous city named `key` (folded) in that country."""
+    return _city_tables()[2].get((key, country))
 
 
 def canonical_city(city: str, *, translate: bool = True) -> str:

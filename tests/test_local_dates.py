@@ -54,6 +54,15 @@ def test_the_source_zone_wins_and_the_dateline_city_comes_last():
     assert nowhere.published_local.isoformat() == "2025-04-16T09:00:00+00:00"
 
 
+def test_the_dateline_city_is_looked_up_in_its_own_country():
+    meta = '<meta name="date" content="2025-04-16 09:00">'
+    ontario = extract(page(meta, first=f"LONDON, Ontario, April 16 (Reuters) - {STORY}"))
+    assert ontario.dateline.country == "Canada"
+    assert ontario.published_local.isoformat() == "2025-04-16T09:00:00-04:00"  # Toronto's zone, not London's
+    london = extract(page(meta, first=f"LONDON, April 16 (Reuters) - {STORY}"))
+    assert london.published_local.isoformat() == "2025-04-16T09:00:00+01:00"
+
+
 def _import(tmp_path: Path, records: list[dict]) -> Path:
     config = tmp_path / "config.toml"
     config.write_text('[storage]\nhome = "data"\n', encoding="utf-8")
