@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 __all__ = ["AGENCIES", "normalise_agency", "find_credit", "find_sign_off", "byline_credit", "credit_prefix",
-           "WIRE_ZONES"]
+           "path_credit", "WIRE_ZONES"]
 
 AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ANI", ("ani", "asian news international")),
@@ -121,12 +122,13 @@ def find_sign_off(text: str) -> str | None:
     return None if before in _NOT_BEFORE_SIGN_OFF and not match.group("dash") else name
 
 
-_BYLINE_PARTS = re.compile(r"\s*(?:[·•|,;/]|\s[-–—]\s|\bby\b|\band\b)\s*", re.I)
+# what a byline's parts are joined with, "by" and "and" in the wires' languages among them
+_BYLINE_PARTS = re.compile(r"\s*(?:[·•|,;/]|\s[-–—]\s|\b(?:by|and|por|par|von|und|di|da|door|en|et|y|e)\b)\s*", re.I)
 
 
 def byline_credit(text: str) -> str | None:
     """The wire a byline names among its parts: `Reuters · 1987-03-26`, `By Jane Doe | AP`,
-    `Asha Rao, PTI`; None when no part is a wire."""
+    `Asha Rao, PTI`, `Por Reuters`, `Von dpa`; None when no part is a wire."""
     for part in _BYLINE_PARTS.split(text):
         name = normalise_agency(part) if part else None
         if name:
@@ -143,3 +145,19 @@ def credit_prefix(text: str) -> str | None:
         return found
     key = _key(head)
     return next((name for alias, name in _index().items() if not alias.isascii() and key.startswith(alias)), None)
+
+
+_MIN_PATH_NAME = 3  # letters: `/ap/` or `/aa/` in a path is too often something else
+
+
+def path_credit(url: str) -> str | None:
+    """The wire a page's address files it under, as sites that carry several wires do
+    (`/noticias/reuters/2018/09/24/story.htm`, `/news/afp/...`): a folder of the path, not the page's own
+    name, spelled as the wire is; None when no folder is one."""
+    path = urlsplit(url).path
+    for folder in path.split("/")[1:-1]:
+        if len(folder) >= _MIN_PATH_NAME and folder.isalpha():
+            name = _index().get(_key(folder))
+            if name:
+                return name
+    return None

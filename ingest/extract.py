@@ -27,7 +27,7 @@ from wiredesk.core.errors import Skip
 from wiredesk.core.release import Dateline, Hints, Release, word_count
 from wiredesk.core.urls import origin_entry, scope_problem
 
-from .agency import WIRE_ZONES, byline_credit, credit_prefix, find_credit, find_sign_off, normalise_agency
+from .agency import WIRE_ZONES, byline_credit, credit_prefix, find_credit, find_sign_off, normalise_agency, path_credit
 from .clean import CleanPage, clean_tree
 from .dateline import DatelineMatch, find_dateline, parse_byline, parse_dateline, parse_posted_line
 from .dates import first_date, month_number, parse_date, parse_day_month
@@ -186,8 +186,11 @@ def dateline(draft: Draft) -> Draft:
 
 
 def agency(draft: Draft) -> Draft:
-    """The wire that issued the story: named on the page, else the source's configured one."""
-    name = _page_agency(draft.cleaned, draft.meta, draft.dateline, draft.page.hints)
+    """The wire that issued the story: named on the page or in its feed entry, else the folder of its
+    address named for a wire, else the source's configured one."""
+    page = draft.page
+    name = (_page_agency(draft.cleaned, draft.meta, draft.dateline, page.hints)
+            or path_credit(page.final_url or page.url) or "")
     credited = bool(name)
     if not name and draft.source and draft.source.agency:
         name = normalise_agency(draft.source.agency) or draft.source.agency
@@ -286,7 +289,7 @@ def _find_dateline(cleaned: CleanPage, meta: PageMeta) -> tuple[CleanPage, Datel
 def _page_agency(cleaned: CleanPage, meta: PageMeta, dateline: DatelineMatch | None, hints: Hints) -> str:
     """The wire the page itself names, most telling first: its dateline, the credit or sign-off closing
     the story, a byline, the page's author and publisher metadata (JSON-LD), a source line printed with
-    its date, the feed entry's author; "" when none does."""
+    its date, the feed entry's author or the dateline opening its summary; "" when none does."""
     last = cleaned.paragraphs[-1] if cleaned.paragraphs else ""
     found = (
         (dateline.credit if dateline else None)
@@ -296,6 +299,7 @@ def _page_agency(cleaned: CleanPage, meta: PageMeta, dateline: DatelineMatch | N
         or next((name for text in (*meta.authors, *meta.publishers) if (name := normalise_agency(text))), None)
         or (credit_prefix(meta.stamp_line) if meta.stamp_line else None)
         or next((name for text in hints.authors if (name := normalise_agency(text))), None)
+        or (summary.credit if (summary := parse_dateline(hints.summary)) else None)
     )
     return found or ""
 

@@ -72,6 +72,23 @@ def test_a_dateline_credit_and_a_byline_name_the_wire_before_the_source_default(
     assert extracted(page(story, byline="Staff")).agency == ""
 
 
+def test_a_byline_in_another_language_the_feed_and_the_address_name_the_wire_before_the_source_default():
+    from wiredesk.core.release import Hints
+
+    source = SourceConfig(name="portal", kind="feed", url="https://portal.example/", agency="APA")
+    story = ["O índice fechou nesta segunda-feira em baixa de 0,68% em mais um pregão marcado pela disputa comercial."]
+    assert extracted(page(story, byline="Por Reuters", lang="pt"), source=source).agency == "Reuters"
+    assert extracted(page(story, byline="Von dpa", lang="de"), source=source).agency == "dpa"
+    summary = Hints(summary="Nova York, 24 set (EFE).- O índice Dow Jones Industrial fechou em baixa.")
+    raw = RawPage(url="https://portal.example/a/1.html", body=page(story, byline="Redação", lang="pt"), hints=summary)
+    assert extract(raw, source=source).agency == "EFE"
+    filed = RawPage(url="https://portal.example/noticias/reuters/2018/09/24/indice-fecha.htm",
+                    body=page(story, byline="Redação", lang="pt"))
+    assert extract(filed, source=source).agency == "Reuters"
+    unfiled = RawPage(url="https://portal.example/noticias/ap/2018/reuters.htm", body=page(story, byline="Redação", lang="pt"))
+    assert extract(unfiled, source=source).agency == "APA"  # a two-letter folder and the page's own name say nothing
+
+
 def test_a_sentence_ending_with_a_wire_is_not_a_sign_off():
     story = ["The company said on Tuesday it would build a plant for solar panels near the port.",
              "Its chief executive said so in an interview with Reuters."]
