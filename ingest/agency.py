@@ -40,6 +40,16 @@ AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Bernama", ("bernama",)),
     ("ots", ("ots", "news aktuell")),
     ("APA", ("apa",)),
+    ("AAP", ("aap", "australian associated press")),
+    ("NTB", ("ntb", "norsk telegrambyra", "norsk telegrambyrå")),
+    ("STT", ("stt", "stt fnb", "suomen tietotoimisto", "finnish news agency")),
+    ("Ritzau", ("ritzau", "ritzaus bureau")),
+    ("Belga", ("belga",)),
+    ("Lusa", ("lusa", "agencia lusa")),
+    ("Europa Press", ("europa press",)),
+    ("Jiji Press", ("jiji", "jiji press", "時事通信")),
+    ("Antara", ("antara", "antara news")),
+    ("CTK", ("ctk", "čtk", "ceska tiskova kancelar")),
 )
 
 # The home time zone of national wires, whose pages give local time without saying so. Wires that file
@@ -49,7 +59,9 @@ WIRE_ZONES = {
     "ANSA": "Europe/Rome", "dpa": "Europe/Berlin", "ots": "Europe/Berlin", "APA": "Europe/Vienna",
     "EFE": "Europe/Madrid", "Yonhap": "Asia/Seoul", "Kyodo": "Asia/Tokyo", "Xinhua": "Asia/Shanghai",
     "TASS": "Europe/Moscow", "RIA Novosti": "Europe/Moscow", "Anadolu": "Europe/Istanbul",
-    "Bernama": "Asia/Kuala_Lumpur",
+    "Bernama": "Asia/Kuala_Lumpur", "AAP": "Australia/Sydney", "NTB": "Europe/Oslo", "STT": "Europe/Helsinki",
+    "Ritzau": "Europe/Copenhagen", "Belga": "Europe/Brussels", "Lusa": "Europe/Lisbon", "Europa Press": "Europe/Madrid",
+    "Jiji Press": "Asia/Tokyo", "Antara": "Asia/Jakarta", "CTK": "Europe/Prague",
 }
 
 def _key(text: str) -> str:

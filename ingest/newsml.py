@@ -104,6 +104,8 @@ def _body(root: etree._Element) -> list[str]:
     tree = parse_html(f"<html><body><div>{markup}</div></body></html>")
     if tree is None:
         return []
+    for header in tree.body.findall(".//header"):  # the story's slugline and headline (dpa), not its text
+        header.drop_tree()
     return [unescape_entities(p) for p in block_paragraphs(tree.body)]
 
 
@@ -124,6 +126,16 @@ def _item_root(root: etree._Element) -> etree._Element:
     return root
 
 
+def _refuse_textless(root: etree._Element, item: etree._Element) -> None:
+    """Raise `Skip` for a news item that holds no text (a picture, a video, a package of other items): read
+    as an HTML page, its metadata would make up a story."""
+    kind = next((e.get("qcode", "") for e in item.iter() if _local(e) == "itemclass"), "").rsplit(":", 1)[-1]
+    if _local(item) in _ITEMS:
+        raise Skip(f"no article: a {kind} item without text" if kind and kind != "text" else "no article: a news item without text")
+    if any(_local(e) == "packageitem" for e in root.iter()):
+        raise Skip("no article: a package of news items, not one")
+
+
 def read_news_item(text: str) -> NewsItem | None:
     """The news item an XML document holds; None when it is not XML or holds no item with a body.
     Raises `Skip` for a feed or sitemap, which lists items rather than holding one."""
@@ -140,6 +152,7 @@ def read_news_item(text: str) -> NewsItem | None:
     item = _item_root(root)
     paragraphs = _body(item)
     if not paragraphs:
+        _refuse_textless(root, item)
         return None
     title = _value(_first(item, _TITLES))
     subtitle = _value(_first(item, _SUBTITLES))

@@ -108,6 +108,40 @@ def test_nitf_inside_a_newsml_g2_item():
     assert got.published_local.isoformat() == "2025-04-14T07:00:00+02:00"  # a time without a zone: dpa's Berlin
 
 
+# NewsML-G2 with an XHTML story whose <header> holds the slugline and the headline, as dpa sends it
+G2_DPA = f"""<?xml version="1.0" encoding="UTF-8"?>
+<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><itemSet><newsItem guid="urn:newsml:dpa.com:1" xml:lang="de">
+<itemMeta><itemClass qcode="ninat:text"/><provider literal="dpa"/><firstCreated>2025-04-14T09:14:42+02:00</firstCreated></itemMeta>
+<contentMeta><headline>Werk in Leipzig</headline></contentMeta>
+<contentSet><inlineXML contenttype="application/xhtml+xml"><html xmlns="http://www.w3.org/1999/xhtml"><head><title>Werk in Leipzig</title></head>
+<body><header><ul class="slugline"><li>Wirtschaft</li><li>Deutschland</li><li>Sachsen</li><li>Industrie</li><li>Autos</li>
+<li>Arbeit</li><li>Leipzig</li></ul><p class="genre">Meldung</p><h1>Werk in Leipzig</h1></header><section class="main">
+<p><span class="dateline">Leipzig <span class="credit">(dpa)</span> - </span>Der Hersteller baut ein neues Werk mit 400
+Arbeitsplätzen, wie er am Montag mitteilte.</p><p>Die Produktion soll im Mai beginnen.</p></section></body></html>
+</inlineXML></contentSet></newsItem></itemSet></newsMessage>"""
+
+# a picture: its caption and the addresses of its renditions, no text
+G2_PICTURE = """<?xml version="1.0" encoding="UTF-8"?>
+<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><header><sent>2025-04-14T11:14:13.000Z</sent><sender>wire.example</sender></header>
+<itemSet><newsItem guid="tag:wire.example,2025:picture_1" standard="NewsML-G2"><itemMeta><itemClass qcode="icls:picture"/>
+<provider literal="wire.example"/><firstCreated>2025-04-14T11:14:13.000Z</firstCreated></itemMeta>
+<contentMeta><headline>Voters queue at a polling station</headline><description role="descRole:caption">Voters queue at a polling
+station on Monday.</description></contentMeta><contentSet><remoteContent href="https://wire.example/pictures/1.jpg"
+contenttype="image/jpeg" width="3500" height="2284"/></contentSet></newsItem></itemSet></newsMessage>"""
+
+
+def test_the_header_of_an_xhtml_story_is_not_its_text():
+    got = release(G2_DPA)
+    assert (got.title, got.agency, got.dateline.city) == ("Werk in Leipzig", "dpa", "Leipzig")
+    assert got.body == ("Leipzig (dpa) - Der Hersteller baut ein neues Werk mit 400 Arbeitsplätzen, wie er am Montag "
+                        "mitteilte.\n\nDie Produktion soll im Mai beginnen.")
+
+
+def test_a_picture_item_is_no_article_rather_than_its_metadata_read_as_a_page():
+    with pytest.raises(Skip, match="no article: a picture item without text"):
+        release(G2_PICTURE)
+
+
 @pytest.mark.parametrize("text", [
     '<?xml version="1.0"?><rss><channel><title>News</title><item><title>A</title></item></channel></rss>',
     "<rss><channel><title>News without a declaration</title></channel></rss>",

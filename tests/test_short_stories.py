@@ -56,6 +56,8 @@ def test_a_few_words_that_nothing_marks_as_a_story_are_skipped():
     ("The plant opens in June. - PTI", "PTI"),
     ("The plant opens in June. (ANI)", "ANI"),
     ("The plant opens in June, the company said. REUTER", "Reuters"),
+    ("The plant opens in June. (AAP)", "AAP"),
+    ("The plant opens in June. /ritzau/", "Ritzau"),
 ])
 def test_the_sign_off_names_the_wire(last, wire):
     story = ["The company said on Tuesday it would build a plant for solar panels near the port, its third abroad.", last]
