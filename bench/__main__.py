@@ -6,6 +6,7 @@
     python -m bench import search --docs /tmp/reuters/docs.jsonl   a real corpus (JSON lines) and its own query mix
     python -m bench entities                              entities against reuters-dev's codes (its own options)
     python -m bench ranking                               nDCG@10 and Recall@100 on ../shared's collections, beside FTS5
+    python -m bench web --sizes 100000 --results          the search page of `wiredesk serve`, whole, over HTTP
 
 Search latency puts wiredesk beside SQLite FTS5 and, when the tantivy package is installed (the `bench`
 extra), tantivy.
@@ -30,8 +31,8 @@ from .corpus import Corpus, describe, write_corpus
 from .importing import home_for, import_corpus, index_is_current
 from .measure import machine
 
-COMMANDS = ("corpus", "import", "search", "cli", "fetch", "ingest")
-SIZE_COMMANDS = ("corpus", "import", "search", "cli")
+COMMANDS = ("corpus", "import", "search", "cli", "web", "fetch", "ingest")
+SIZE_COMMANDS = ("corpus", "import", "search", "cli", "web")
 HERE = Path(__file__).resolve().parent
 
 
@@ -69,7 +70,7 @@ def _say(text: str) -> None:
 def _import_section(args: argparse.Namespace, corpus: Path, home: Path, count: int, label: str) -> dict[str, Any]:
     """Import the corpus into `home` (the median of --import-runs runs) when asked, or when a search needs an
     index and the one there is missing, stale or --fresh is given."""
-    needs_index = "search" in args.commands or "cli" in args.commands
+    needs_index = any(command in args.commands for command in ("search", "cli", "web"))
     if not ("import" in args.commands or (needs_index and (args.fresh or not index_is_current(home)))):
         return {}
     runs = []
@@ -99,7 +100,16 @@ def _size_sections(args: argparse.Namespace, size: int) -> dict[str, Any]:
         _say(f"CLI start {size}")
         query = next(q.text for q in queries if q.kind == "keywords" and len(q.words) == 2)
         found["cli"] = cli_start(config, query, runs=args.runs)
+    if "web" in args.commands:
+        found.update(_web_section(config, queries, str(size)))
     return found
+
+
+def _web_section(config: Path, queries: list, label: str) -> dict[str, Any]:
+    from .web import page_latency
+
+    _say(f"web pages {label}")
+    return {"web": page_latency(config, queries)}
 
 
 def _search_sections(args: argparse.Namespace, corpus: Path, home: Path, queries: list, label: str) -> dict[str, Any]:
@@ -139,6 +149,8 @@ def _docs_sections(args: argparse.Namespace, source: Path) -> dict[str, Any]:
         _say(f"CLI start {label}")
         query = next(q.text for q in queries if q.kind == "keywords" and len(q.words) == 2)
         found["cli"] = cli_start(home / "config.toml", query, runs=args.runs)
+    if "web" in args.commands:
+        found.update(_web_section(home / "config.toml", queries, label))
     return found
 
 

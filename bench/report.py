@@ -112,6 +112,15 @@ def rows(results: dict[str, Any]) -> list[Row]:
                  _met(search <= 250) if at_10k else ""),
                 ("`wiredesk --help` median wall (ms)", "", f"{helps:g}", "≤ 150", _met(helps <= 150)),
             ]
+        if "web" in figures:
+            page, browse = figures["web"]["search_page"], figures["web"]["browse_page"]
+            at_100k = size.isdigit() and int(size) >= 100_000  # the target is set on the 100k index
+            out += [
+                ("search page of `wiredesk serve`, whole over HTTP, p95 (ms)", label, f"{page['p95']:g}",
+                 "≤ 300" if at_100k else "", _met(page["p95"] <= 300) if at_100k else ""),
+                ("search page p50 / p95 / p99 (ms)", label, _ps(page), "", ""),
+                ("page of every release (no query) p50 / p95 / p99 (ms)", label, _ps(browse), "", ""),
+            ]
     ingest = results.get("ingest", {})
     if "e2e" in ingest:
         e2e = ingest["e2e"]
