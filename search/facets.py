@@ -1,12 +1,16 @@
 """Facet counts over the whole result set, from column arrays: one `bincount` per field and segment.
 
 A value is counted under its case-normalised key (the key `--filter` matches), and shown in the spelling
-most documents use, so that a shown value, filtered on, gives exactly its count.
+most documents use, so that a shown value, filtered on, gives exactly its count. A multi-valued field's
+table holds each combination of values once, so it has about as many entries as documents: its values are
+laid out once per segment (`_Values`), and a count is two `bincount`s and a loop over the values found.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -38,17 +42,46 @@ def _dates(seg: Segment, mask: np.ndarray, name: str) -> Counter[str]:
     return Counter({str(p): int(c) for p, c in zip(periods, counts)})
 
 
+@dataclass(frozen=True)
+class _Values:
+    """A segment's dictionary column laid out for counting: each (code, value) pair of its table, a multi-valued
+    code holding several, as the code and the value's number among the table's distinct spellings."""
+
+    pair_codes: np.ndarray
+    pair_values: np.ndarray
+    spellings: list[str]
+    keys: list[str]  # each spelling's value key, the form filters match
+
+    @classmethod
+    def of(cls, table: list[str], multi: bool) -> _Values:
+        numbers: dict[str, int] = {}
+        codes, values = [], []
+        for code in range(1, len(table)):  # code 0 is "no value"
+            for value in table[code].split(SEPARATOR) if multi else (table[code],):
+                codes.append(code)
+                values.append(numbers.setdefault(value, len(numbers)))
+        spellings = list(numbers)
+        return cls(np.asarray(codes, dtype=np.int64), np.asarray(values, dtype=np.int64), spellings,
+                   [value_key(spelling) for spelling in spellings])
+
+
+# per segment (alive as long as its snapshot), per field: the table's layout, made on the first count
+_LAYOUTS: WeakKeyDictionary[Segment, dict[str, _Values]] = WeakKeyDictionary()
+
+
 def _values(seg: Segment, mask: np.ndarray, name: str, spellings: dict[str, Counter[str]]) -> Counter[str]:
     codes, table = seg.codes(name)
+    layouts = _LAYOUTS.setdefault(seg, {})
+    if name not in layouts:
+        layouts[name] = _Values.of(table, name in MULTI_FIELDS)
+    layout = layouts[name]
     per_code = np.bincount(codes[mask], minlength=len(table))
+    per_value = np.bincount(layout.pair_values, weights=per_code[layout.pair_codes], minlength=len(layout.spellings))
     counts: Counter[str] = Counter()
-    for code in np.flatnonzero(per_code[1:]) + 1:  # code 0 is "no value"
-        n = int(per_code[code])
-        values = table[code].split(SEPARATOR) if name in MULTI_FIELDS else [table[code]]
-        for value in values:
-            key = value_key(value)
-            counts[key] += n
-            spellings[key][value] += n
+    for number in np.flatnonzero(per_value).tolist():
+        n, key = int(per_value[number]), layout.keys[number]
+        counts[key] += n
+        spellings[key][layout.spellings[number]] += n
     return counts
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
@@ -147,27 +146,42 @@ def _segment_of(evaluator: Evaluator, docnum: int) -> int:
     return int(np.searchsorted(evaluator.offsets, docnum, side="right")) - 1
 
 
-def _clusters(evaluator: Evaluator, matches: _Matches, order: np.ndarray) -> tuple[list[int], Counter, dict]:
-    """Representatives (positions into matches, best first) of each cluster, copy counts and sources."""
-    names: list[str] = []
-    sources: list[str] = []
+def _clusters(evaluator: Evaluator, matches: _Matches, order: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(each cluster's representative, as a position into matches, best first; each one's number of copies;
+    every match's cluster key, by position). A match without a cluster is a story of its own.
+
+    Keys are numbers, so the grouping is numpy's: a cluster's name is looked up once per segment it is in,
+    never once per match (a search for everything at 100k releases groups 100k matches)."""
+    keys = np.empty(len(matches.docnums), dtype=np.int64)
+    numbers: dict[str, int] = {}
+    at = 0
     for seg, mask in zip(evaluator.segments, matches.masks):
-        local = np.flatnonzero(mask)
         codes, table = seg.codes("cluster")
-        scodes, stable = seg.codes("source")
-        names.extend(table[c] for c in codes[local])
-        sources.extend(stable[c] for c in scodes[local])
-    first: dict[str, int] = {}
-    copies: Counter[str] = Counter()
-    copy_sources: dict[str, list[str]] = {}
-    for position in order:
-        name = names[position] or f"doc:{matches.docnums[position]}"
-        copies[name] += 1
-        first.setdefault(name, int(position))
-        seen = copy_sources.setdefault(name, [])
-        if sources[position] and sources[position] not in seen:
-            seen.append(sources[position])
-    return list(first.values()), copies, copy_sources
+        used, inverse = np.unique(codes[mask], return_inverse=True)
+        named = np.asarray([numbers.setdefault(table[code], len(numbers)) if table[code] else -1
+                            for code in used.tolist()], dtype=np.int64)
+        found = named[inverse.reshape(-1)] if len(used) else np.zeros(0, dtype=np.int64)
+        alone = np.flatnonzero(found < 0)
+        found[alone] = -(at + alone) - 1  # its own key, below every cluster's
+        keys[at:at + len(found)] = found
+        at += len(found)
+    _, first, copies = np.unique(keys[order], return_index=True, return_counts=True)
+    best_first = np.argsort(first, kind="stable")
+    return order[first[best_first]], copies[best_first], keys
+
+
+def _copy_sources(evaluator: Evaluator, matches: _Matches, order: np.ndarray, keys: np.ndarray,
+                  position: int) -> list[str]:
+    """The sources of a representative's cluster among the matches, in rank order, each once."""
+    sources: list[str] = []
+    for member in order[keys[order] == keys[position]].tolist():
+        docnum = int(matches.docnums[member])
+        seg = evaluator.segments[_segment_of(evaluator, docnum)]
+        codes, table = seg.codes("source")
+        source = table[codes[docnum - seg.offset]]
+        if source and source not in sources:
+            sources.append(source)
+    return sources
 
 
 def _plain_terms(node: Node) -> list[Term]:
@@ -236,13 +250,13 @@ def _run(evaluator: Evaluator, request: SearchRequest, *, snippets: bool = True)
     clusters = None
     if request.collapse and len(order):
         full = _order(matches, request.sort, needed=len(matches.docnums))
-        representatives, copies, copy_sources = _clusters(evaluator, matches, full)
+        representatives, copies, keys = _clusters(evaluator, matches, full)
         clusters = len(representatives)
         hits = []
-        for position in representatives[first:first + request.limit]:
+        for position, count in zip(representatives[first:first + request.limit].tolist(),
+                                   copies[first:first + request.limit].tolist()):
             hit = _hit(evaluator, matches, position, explained=request.explain)
-            name = hit.cluster or f"doc:{matches.docnums[position]}"
-            hits.append(_with_copies(hit, copies[name], copy_sources.get(name, [])))
+            hits.append(_with_copies(hit, count, _copy_sources(evaluator, matches, full, keys, position)))
     else:
         clusters = 0 if request.collapse else None
         page = order[first:first + request.limit]
