@@ -83,6 +83,10 @@ def test_an_alert_and_its_matches(tmp_path: Path, web_sample: Path) -> None:
             matches = client.get("/api/alerts/hydrogen", params={"limit": "2"}).json()
             assert len(matches) == 2 and all(m["alert"] == "hydrogen" for m in matches)
             assert client.get(f"/api/release/{matches[0]['release']}").status_code == 200
+            page = client.get("/sources").text
+            assert 'data-alert="hydrogen"' in page and "fired for 5 releases" in page
+            title = client.get(f"/api/release/{matches[0]['release']}").json()["title"]
+            assert f'<a href="/release/{matches[0]["release"]}">{title}</a>' in page.replace("&#39;", "'")
 
 
 # (API URL, the same request to the CLI or None where the CLI refuses it in its own words, the message)
