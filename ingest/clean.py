@@ -473,6 +473,23 @@ def _covering(words: str, folded: list[str], first: int) -> range | None:
     return range(first, end) if position == len(words) and end - first > 1 else None
 
 
+_MAX_BETWEEN_COPIES = 2  # lines (a headline, a byline) between a story and its repeat
+
+
+def _without_repeat(paragraphs: list[str], headings: frozenset[str]) -> list[str]:
+    """The story once where the generic extractor gave it twice, the second time with the headline or
+    byline above it (its fallback for a short story reads the story's container as well): the paragraphs
+    are a run, one or two of the page's headings or byline lines (`headings`, folded), and the run again.
+    A table that repeats its lines under a subheading of its own ("Nine mths") is left whole."""
+    total = len(paragraphs)
+    for size in range((total - 1) // 2, 0, -1):
+        between = paragraphs[size:total - size]
+        if 0 < len(between) <= _MAX_BETWEEN_COPIES and paragraphs[:size] == paragraphs[total - size:] \
+                and all(fold(p) in headings for p in between):
+            return paragraphs[:size]
+    return paragraphs
+
+
 def _page_paragraphs(tree: lxml_html.HtmlElement) -> list[tuple[str, str]]:
     """The page's `<p>` texts in order, folded and as printed, to find what comes right before the
     extracted body (the generic extractor may consume the tree, so this is read first)."""
@@ -523,7 +540,9 @@ def clean_tree(tree: lxml_html.HtmlElement, *, url: str = "") -> CleanPage:
     blocks = _text_blocks(tree)
     if generic:
         page = _page_paragraphs(tree)
-        paragraphs = _split_merged(_generic_paragraphs(tree, url), blocks)
+        headings = frozenset(fold(h.text_content()) for h in tree.iter("h1", "h2", "h3")) | {
+            fold(text) for text, meta in blocks if meta}
+        paragraphs = _without_repeat(_split_merged(_generic_paragraphs(tree, url), blocks), headings)
     meta_lines = frozenset(fold(text) for text, meta in blocks if meta)
     kept, tail = trim(paragraphs, headline=headline, description=description, meta_lines=meta_lines)
     if generic:

@@ -154,7 +154,7 @@ def listing(draft: Draft) -> Draft:
     reason = listing_reason(links=headline_links(draft.tree), paragraphs=paragraphs,
                             is_article=draft.meta.is_article, dated=draft.meta.dated,
                             has_dateline=draft.dateline is not None,
-                            signed=bool(paragraphs and _closing_credit(paragraphs[-1])))
+                            signed=any(_closing_credit(p) for p in paragraphs[-2:]))  # before a reporting line
     if reason:
         raise Skip(reason)
     return draft

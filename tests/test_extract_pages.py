@@ -146,6 +146,8 @@ def test_a_story_signed_off_by_its_wire_among_many_headline_links_is_not_a_listi
     html = f"<html><head><title>Grain stocks</title></head><body><h1>Grain stocks</h1>{story}<ul>{menu}</ul></body></html>"
     release = extract(page(html.encode()))
     assert release.body.startswith("WHEAT - 2,602,000") and release.agency == "Reuters"
+    reported = html.replace("</div><ul>", "</div><p>(Reporting by Jane Doe)</p><ul>")
+    assert extract(page(reported.encode())).body.endswith("Reuter\n\n(Reporting by Jane Doe)")
     unsigned = html.replace(" Reuter<", "<")
     with pytest.raises(Skip, match="listing page"):
         extract(page(unsigned.encode()))

@@ -44,6 +44,15 @@ def test_a_one_line_story_with_a_credit_is_a_release():
     assert release.body == "Trading in the shares resumed at 1400 GMT. (ANI)" and release.agency == "ANI"
 
 
+def test_a_story_of_one_line_comes_out_once_without_the_heading_above_it():
+    links = "".join(f'<li><a href="/s/{n}.html">Headline number {n} says markets moved sharply today</a></li>' for n in range(14))
+    html = ('<html><head><title>U.S. Financial Analysts</title><meta name="date" content="1987-04-07"></head><body>'
+            '<table><tr><td class="main"><h2>U.S. Financial Analysts - April 7</h2><div class="story-body">'
+            f'Federal Express Corp - New York<br><br>Reuter</div></td><td><ul>{links}</ul></td></tr></table></body></html>')
+    release = extracted(html.encode())
+    assert release.body == "Federal Express Corp - New York Reuter" and release.agency == "Reuters"
+
+
 def test_a_few_words_that_nothing_marks_as_a_story_are_skipped():
     with pytest.raises(Skip, match=r"no article text \(4 words\)"):
         extracted(page(["Sign in to continue."], byline="Staff", article=False))
