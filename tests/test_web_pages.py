@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from wiredesk import Desk, NotFoundError
 from wiredesk.web import make_app
 from wiredesk.web.pages import marked
-from wiredesk.web.timeline import timeline
+from wiredesk.web.timeline import period_for, timeline
 
 ROADMAP = '"defence industrial roadmap"'
 
@@ -43,6 +43,14 @@ def test_the_search_page_has_hits_facets_chips_a_timeline_and_paging(client: Tes
     everything = client.get("/", params={"per-page": "5"}).text
     assert "page 1 of" in everything and 'rel="next" href="/?page=2&amp;per-page=5"' in everything
     assert "41 releases in" in _text(everything)
+
+
+def test_a_cut_facet_says_how_many_more_and_no_hit_says_why(client: TestClient, tmp_path: Path) -> None:
+    html = client.get("/").text
+    people = re.search(r'<section class="facet" data-facet="people">.*?</section>', html, re.S).group(0)
+    assert people.count("<li") == 10 and re.search(r'<p class="more">and \d+ more</p>', people)
+    with Desk(tmp_path / "empty") as desk, TestClient(make_app(desk)) as empty:
+        assert "No releases match: the index holds no releases yet" in empty.get("/", params={"q": "x"}).text
 
 
 def test_a_misspelt_query_offers_the_suggestion(client: TestClient) -> None:
@@ -116,15 +124,29 @@ def test_errors_are_pages_with_one_line_and_the_search_kept(client: TestClient) 
 
 
 def test_the_timeline_picks_its_unit_from_the_span_and_counts_every_hit() -> None:
-    days = [("2025-04-16", 4), ("2025-04-01", 1)]
-    chart = timeline(days)
+    chart = timeline("day", [("2025-04-16", 4), ("2025-04-01", 1), ("2025-04-02", 0)])
     assert chart.unit == "day" and len(chart.bars) == 16 and chart.peak == 4
     assert (chart.bars[-1].label, chart.bars[-1].height) == ("2025-04-16", max(bar.height for bar in chart.bars))
-    weeks = timeline([("2025-04-16", 4), ("2024-01-23", 1)])
+    weeks = timeline("day", [("2025-04-16", 4), ("2024-01-23", 1)])
     assert weeks.unit == "week" and weeks.bars[0].label == "week of 2024-01-22"
     assert weeks.bars[0].first.weekday() == 0 and sum(bar.count for bar in weeks.bars) == 5
-    months = timeline([("2025-04-16", 4), ("2020-01-23", 1)])
+    months = timeline("month", [("2025-04", 4), ("2020-01", 1)])
     assert (months.unit, months.bars[0].label, months.bars[-1].label, len(months.bars)) == ("month", "2020-01", "2025-04", 64)
-    years = timeline([("9999-12-31", 1), ("0001-01-01", 1)])
+    assert (months.bars[-1].first.isoformat(), months.bars[-1].last.isoformat()) == ("2025-04-01", "2025-04-30")
+    years = timeline("year", [("9999", 1), ("0001", 1)])
     assert (years.unit, years.bars[0].label, years.bars[-1].label) == ("year", "0001", "9999")
-    assert timeline([]) is None
+    assert timeline("day", []) is None and timeline("year", [("2025", 0)]) is None
+    assert [period_for(2025, 2025), period_for(2024, 2025), period_for(2006, 2025), period_for(1, 2025)] == \
+        ["day", "day", "month", "year"]
+
+
+def test_a_release_dated_in_the_year_1_makes_a_chart_of_years(tmp_path: Path) -> None:
+    records = [{"id": f"r{n}", "title": f"Release {n}", "body": "solar power plant", "published": published}
+               for n, published in enumerate(["0001-01-01T00:00:00+00:00", "2025-04-16T10:00:00+00:00"])]
+    with Desk(tmp_path / "home") as desk:
+        desk.import_records(records)
+        with TestClient(make_app(desk)) as client:
+            html = client.get("/", params={"q": "solar"}).text
+    assert "hits per year, 0001-01-01 to 2025-12-31" in html
+    bars = re.findall(r'<a class="bar" href="([^"]+)"', html)
+    assert bars == ["/?q=solar&amp;since=0001-01-01&amp;until=0001-12-31", "/?q=solar&amp;since=2025-01-01&amp;until=2025-12-31"]

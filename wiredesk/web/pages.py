@@ -23,7 +23,7 @@ from ..core.errors import NotFoundError
 from ..desk import Desk
 from ..render import moment
 from .params import SearchState
-from .timeline import HEIGHT, WIDTH, timeline
+from .timeline import HEIGHT, WIDTH, Timeline, period_for, timeline
 
 __all__ = ["templates", "search_page", "release_page", "archived_page", "sources_page", "error_page", "marked",
            "web_link", "release_url", "SIDEBAR", "LABELS"]
@@ -35,8 +35,6 @@ LABELS = {"country": "dateline country", "city": "dateline city", "countries": "
           "organizations": "organisations", "authors": "authors", "cluster": "story"}
 # the release fields whose values are searches of their own (a click filters on the value)
 _LINKED = ("agency", "source", "language", "authors", "categories", "people", "organizations", "places", "countries")
-# every day of the hits is a value of the timeline's facet
-_ALL_DAYS = 1_000_000
 _SIMILAR = 8
 _MATCHES_SHOWN = 5
 
@@ -60,11 +58,10 @@ def _render(request: Request, name: str, context: dict[str, Any], *, status: int
 def search_page(request: Request) -> Response:
     desk = _desk(request)
     state = SearchState.from_params(request.query_params)
-    results = desk.search(state.q, facets=SIDEBAR, collapse=True, **state.search_args())
-    days = desk.search(state.q, facets=("day",), facet_limit=_ALL_DAYS, **{**state.search_args(), "limit": 1, "page": 1})
+    results = desk.search(state.q, facets=(*SIDEBAR, "year"), collapse=True, **state.search_args())
     stories = results.clusters or 0
     return _render(request, "search.html", {
-        "state": state, "results": results, "chart": timeline(days.facets["day"]), "stories": stories,
+        "state": state, "results": results, "chart": _chart(desk, state, results.facets["year"]), "stories": stories,
         "pages": max(1, math.ceil(stories / state.per_page)), "sidebar": [(n, results.facets.get(n, [])) for n in SIDEBAR],
     })
 
@@ -126,6 +123,18 @@ def web_link(url: str) -> str | None:
     except ValueError:
         return None
     return url if scheme in ("http", "https") else None
+
+
+def _chart(desk: Desk, state: SearchState, years: list[tuple[str, int]]) -> Timeline | None:
+    """The timeline of the search's hits, from the counts of the period their years call for."""
+    found = [int(year) for year, count in years if count]
+    if not found:
+        return None
+    period = period_for(min(found), max(found))
+    if period == "year":
+        return timeline("year", years)
+    counted = desk.search(state.q, facets=(period,), **{**state.search_args(), "limit": 1, "page": 1})
+    return timeline(period, counted.facets[period])
 
 
 def _has_archived_page(desk: Desk, id: str) -> bool:

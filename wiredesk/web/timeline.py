@@ -1,9 +1,11 @@
-"""The timeline: hits per day, week or month as bars, from the search's `day` facet counts.
+"""The timeline: hits per day, week, month or year as bars, from a period facet's counts.
 
 The unit follows the span of the hits, so that a chart has tens of bars, not thousands: days up to two
-months, weeks (Monday to Sunday) up to two years, months up to twenty, years beyond. Every period between the first and the
-last hit has its bar, an empty one too, so the chart's axis is time. Each bar carries the first and last
-day it covers, which a click on it makes the search's `since` and `until`.
+months, weeks (Monday to Sunday) up to two years, months up to twenty, years beyond. The search page asks
+for the counts at the period the span needs (`period_for`), so no count covers more than a few hundred
+periods, even for a release dated in the year 1. Every period between the first and the last hit has its
+bar, an empty one too, so the chart's axis is time. Each bar carries the first and last day it covers,
+which a click on it makes the search's `since` and `until`.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable
 
-__all__ = ["Bar", "Timeline", "timeline", "WIDTH", "HEIGHT"]
+__all__ = ["Bar", "Timeline", "timeline", "period_for", "WIDTH", "HEIGHT"]
 
 WIDTH, HEIGHT = 720, 120  # the chart's viewBox; it scales to the page's width
-_DAYS_UP_TO = 62
-_WEEKS_UP_TO = 731
-_MONTHS_UP_TO = 7305
+_DAYS_UP_TO = 62  # days of span shown as days; weeks beyond
+_DAY_COUNTS_UP_TO = 1  # years between the first hit's and the last one's counted by day; by month beyond
+_MONTH_COUNTS_UP_TO = 19  # ... counted by month; by year beyond
 
 
 @dataclass(frozen=True)
@@ -56,15 +58,23 @@ class Timeline:
         return self.bars[-1].last
 
 
-def timeline(day_counts: Iterable[tuple[str, int]]) -> Timeline | None:
-    """The chart of `[("2025-04-16", n), ...]` (the `day` facet's values, in any order); None without dates."""
-    days = {date.fromisoformat(day): count for day, count in day_counts}
-    if not days:
+def period_for(first_year: int, last_year: int) -> str:
+    """The period facet (day, month or year) whose counts draw the chart of hits from `first_year` to `last_year`."""
+    span = last_year - first_year
+    return "day" if span <= _DAY_COUNTS_UP_TO else "month" if span <= _MONTH_COUNTS_UP_TO else "year"
+
+
+def timeline(period: str, counts: Iterable[tuple[str, int]]) -> Timeline | None:
+    """The chart of a period facet's counts (`[("2025-04-16", n), ...]` for `day`, "2025-04" for `month`, "2025"
+    for `year`; in any order); None without a hit."""
+    starts: dict[date, int] = {}
+    for value, count in counts:
+        if count:
+            starts[_parsed(value)] = count
+    if not starts:
         return None
-    first, last = min(days), max(days)
-    span = (last - first).days + 1
-    unit = ("day" if span <= _DAYS_UP_TO else "week" if span <= _WEEKS_UP_TO else "month" if span <= _MONTHS_UP_TO
-            else "year")
+    first, last = min(starts), max(starts)
+    unit = period if period != "day" else "day" if (last - first).days < _DAYS_UP_TO else "week"
     periods: dict[date, int] = {}
     start = _start(first, unit)
     while start <= last:
@@ -72,7 +82,7 @@ def timeline(day_counts: Iterable[tuple[str, int]]) -> Timeline | None:
         if (end := _end(start, unit)) == date.max:
             break
         start = end + timedelta(days=1)
-    for day, count in days.items():
+    for day, count in starts.items():
         periods[_start(day, unit)] += count
     peak = max(periods.values())
     step = WIDTH / len(periods)
@@ -83,6 +93,12 @@ def timeline(day_counts: Iterable[tuple[str, int]]) -> Timeline | None:
         bars.append(Bar(first=start, last=_end(start, unit), count=count, x=round(number * step, 2),
                         y=round(HEIGHT - height, 2), width=round(step - gap, 2), height=round(height, 2)))
     return Timeline(unit=unit, bars=tuple(bars), peak=peak)
+
+
+def _parsed(value: str) -> date:
+    """The first day of a period facet's value: "2025-04-16", "2025-04" or "2025"."""
+    parts = [int(part) for part in value.split("-")]
+    return date(parts[0], *(parts[1:] + [1, 1])[:2])
 
 
 def _start(day: date, unit: str) -> date:
