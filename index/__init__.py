@@ -10,8 +10,8 @@ from typing import Any
 
 from .schema import FACET_FIELDS, MISSING, SCHEMA_VERSION
 
-__all__ = ["Index", "IndexWriter", "Segment", "open_index", "rebuild", "held_documents", "FACET_FIELDS", "MISSING",
-           "SCHEMA_VERSION"]
+__all__ = ["Index", "IndexWriter", "Segment", "open_index", "rebuild", "held_documents", "IndexCheck", "check_index",
+           "repair_pointer", "seal_current", "FACET_FIELDS", "MISSING", "SCHEMA_VERSION"]
 
 
 def __getattr__(name: str) -> Any:
@@ -27,6 +27,10 @@ def __getattr__(name: str) -> Any:
         from .rebuild import rebuild as found
     elif name == "held_documents":
         from .store import held_documents as found
+    elif name in ("IndexCheck", "check_index", "repair_pointer", "seal_current"):
+        from . import check
+
+        found = getattr(check, name)
     else:
         raise AttributeError(f"module 'index' has no attribute {name!r}")
     # importing the submodule `index.rebuild` set the package attribute of that name to the module: the

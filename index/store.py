@@ -29,13 +29,13 @@ from wiredesk.core.errors import LockedError, StorageError
 from . import backend
 from .schema import SCHEMA_VERSION
 
-__all__ = ["POINTER", "WRITE_LOCK", "current_folder", "create_folder", "open_storage", "swap_pointer",
+__all__ = ["POINTER", "WRITE_LOCK", "VERSION_FILE", "current_folder", "create_folder", "open_storage", "swap_pointer",
            "remove_unused", "versions", "held_documents", "ReaderLease", "WriteLock"]
 
 POINTER = "CURRENT"
 _VERSION = re.compile(r"v-\d{8}T\d{6}-[0-9a-f]{4}")
 WRITE_LOCK = "write.lock"
-_VERSION_FILE = "SCHEMA_VERSION"
+VERSION_FILE = "SCHEMA_VERSION"
 _READERS = "readers.lock"
 
 
@@ -91,7 +91,7 @@ def create_folder(root: Path) -> Path:
     try:
         folder.mkdir(parents=True)
         backend.create(folder)
-        (folder / _VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
+        (folder / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
     except OSError as exc:
         raise _storage_error("create the index in", root, exc) from exc
     return folder
@@ -100,11 +100,11 @@ def create_folder(root: Path) -> Path:
 def open_storage(folder: Path) -> backend.Storage:
     """The index in a version folder, refused when it was built for another schema version."""
     try:
-        version = (folder / _VERSION_FILE).read_text(encoding="utf-8").strip()
+        version = (folder / VERSION_FILE).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         version = "unknown"
     except OSError as exc:
-        raise _storage_error("read", folder / _VERSION_FILE, exc) from exc
+        raise _storage_error("read", folder / VERSION_FILE, exc) from exc
     if version != str(SCHEMA_VERSION):
         raise StorageError(f"the index at {folder} has schema version {version}, this wiredesk needs "
                            f"{SCHEMA_VERSION}: run `wiredesk reindex`")

@@ -39,6 +39,7 @@ _EXPORTS = {
     "RunSummary": "wiredesk.reports", "SourceStatus": "wiredesk.reports", "IndexSize": "wiredesk.reports",
     "IngestReport": "wiredesk.job", "SourceReport": "wiredesk.job", "ImportReport": "wiredesk.records",
     "Outcome": "wiredesk.ingest.harvest", "RawPage": "wiredesk.ingest.page", "Extraction": "wiredesk.extract_files",
+    "HomeCheck": "wiredesk.check", "PartCheck": "wiredesk.check",
     "Alert": "wiredesk.alerts", "AlertMatch": "wiredesk.alerts", "StopFlag": "wiredesk.watch",
     # a desk made in code
     "Config": "wiredesk.core.config", "StorageConfig": "wiredesk.core.config", "FetchConfig": "wiredesk.core.config",

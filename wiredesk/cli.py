@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 import click
 
 from . import __version__
-from .core.errors import UsageError, WiredeskError, one_line
+from .core.errors import RunError, UsageError, WiredeskError, one_line
 from .desk import COMMIT_EVERY, Desk
 
 SORTS = ("relevance", "newest", "oldest")
@@ -392,21 +392,25 @@ def import_(state: State, file: Any, source_name: str, wait: float | None, as_js
 
 
 @cli.command()
+@click.option("--force", is_flag=True,
+              help="Replace the index even when the rebuilt one holds fewer releases (an archive cut short).")
 @wait_option()
 @json_option()
 @pass_state
-def reindex(state: State, wait: float | None, as_json: bool) -> None:
+def reindex(state: State, force: bool, wait: float | None, as_json: bool) -> None:
     """Rebuild the index from the raw archive, without the network; searches go on meanwhile.
 
     Run it after upgrading wiredesk (a new extraction or schema) or when told to. Searches read the old
-    index until the new one is complete and swapped in at once; a live count shows on a terminal.
+    index until the new one is complete and swapped in at once; a live count shows on a terminal. A rebuild
+    that would hold fewer releases than the index (the archive missing or cut short) is refused, exit 1,
+    and the index kept, unless --force.
 
     \b
     wiredesk reindex
     wiredesk reindex --wait 900     queue behind a running ingest
     """
     with _counter("reindexing") as tick:
-        documents = state.desk.reindex(progress=tick, wait=wait)
+        documents = state.desk.reindex(progress=tick, wait=wait, force=force)
     if as_json:
         emit_json({"documents": documents})
     else:
@@ -432,6 +436,32 @@ def optimize(state: State, as_json: bool) -> None:
         from .render import counted
 
         click.echo(f"optimized: {counted(result['documents'], 'release')}, {result['index_bytes'] / 1e6:.1f} MB")
+
+
+@index_group.command()
+@click.option("--repair", is_flag=True, help="Repair what is damaged, by steps that cannot lose a release.")
+@wait_option()
+@json_option()
+@pass_state
+def check(state: State, repair: bool, wait: float | None, as_json: bool) -> None:
+    """Verify the home: the index's files (every checksum), the state and alerts databases, the archive.
+
+    Exit 0 when nothing damaged is left, 1 otherwise. With --repair: a lost CURRENT is pointed at the
+    intact index version holding the most releases, a damaged index is rebuilt from the archive (refused
+    if that would hold fewer releases), a damaged database is made anew with every row still readable
+    (the damaged file is kept beside it).
+
+    \b
+    wiredesk index check
+    wiredesk index check --repair --json
+    """
+    from .render import check_lines
+
+    result = state.desk.check(repair=repair, wait=wait)
+    emit(result.to_dict(), as_json, check_lines)
+    if not result.ok:
+        raise RunError("damage is left: see above" if repair else
+                       "damage found: run `wiredesk index check --repair`")
 
 
 @cli.command()

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from wiredesk.search import Hit, Results
 
     from .alerts import Alert, AlertMatch
+    from .check import HomeCheck
     from .core.release import Release
     from .extract_files import Extraction
     from .job import IngestReport
@@ -151,12 +152,21 @@ class Desk:
                  for record in records)
         return run_import(self.config, lines, source=source, on_release=on_release, wait=wait)
 
-    def reindex(self, *, wait: float | None = None, progress: Callable[[Release], None] | None = None) -> int:
+    def reindex(self, *, wait: float | None = None, progress: Callable[[Release], None] | None = None,
+                force: bool = False) -> int:
         """Rebuild the index from the raw archive, offline; searches use the old one until the swap.
-        Returns the number of releases indexed."""
+        Returns the number of releases indexed. RefusedError when the rebuilt index would hold fewer releases
+        than the current one, unless `force`."""
         from .job import run_reindex
 
-        return run_reindex(self.config, progress=progress, wait=wait)
+        return run_reindex(self.config, progress=progress, wait=wait, force=force)
+
+    def check(self, *, repair: bool = False, wait: float | None = None) -> HomeCheck:
+        """Verify the home (archive, index, state and alerts databases); with `repair`, under the run lock,
+        repair what is damaged by steps that cannot lose a release (see `wiredesk.check`)."""
+        from .check import check_home
+
+        return check_home(self.config, repair=repair, wait=wait)
 
     def optimize(self) -> IndexSize:
         """Merge the index's segments into one, for faster searches."""

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from .records import ImportReport
 
-__all__ = ["IngestReport", "SourceReport", "run_ingest", "run_import", "run_reindex", "select_sources"]
+__all__ = ["IngestReport", "SourceReport", "run_ingest", "run_import", "run_reindex", "reindex_locked", "select_sources"]
 
 COMMIT_EVERY = 200  # releases per index commit: bounds the work a kill can lose and the memory a batch holds
 
@@ -246,19 +246,24 @@ def run_reindex(config: Config, *, progress: Callable[[Release], None] | None = 
     fewer releases than the index does (an archive missing or cut short) is refused with RefusedError and the
     index kept as it is: reindex is the recovery command, and must not be the one that loses the releases.
     """
+    with run_lock(config.storage.run_lock, wait=wait):
+        return reindex_locked(config, progress=progress, force=force)
+
+
+def reindex_locked(config: Config, *, progress: Callable[[Release], None] | None = None, force: bool = False) -> int:
+    """`run_reindex` for a caller that holds the run lock already (`wiredesk index check --repair`)."""
     from wiredesk.index import held_documents, rebuild
     from wiredesk.ingest import Archive
     from wiredesk.ingest.replay import replay
 
-    with run_lock(config.storage.run_lock, wait=wait):
-        held = 0 if force else held_documents(config.storage.index_root)
-        if held and Archive(config.storage.archive).is_empty():
-            raise RefusedError(f"the archive {config.storage.archive} holds nothing to rebuild the index's {held} "
-                               "releases from, so the index was kept as it is (`wiredesk reindex --force` "
-                               "replaces it anyway)")
-        releases = replay(config)
-        return rebuild(config.storage.index_root, _each(releases, progress) if progress else releases,
-                       keep_at_least=held)
+    held = 0 if force else held_documents(config.storage.index_root)
+    if held and Archive(config.storage.archive).is_empty():
+        raise RefusedError(f"the archive {config.storage.archive} holds nothing to rebuild the index's {held} "
+                           "releases from, so the index was kept as it is (`wiredesk reindex --force` "
+                           "replaces it anyway)")
+    releases = replay(config)
+    return rebuild(config.storage.index_root, _each(releases, progress) if progress else releases,
+                   keep_at_least=held)
 
 
 def _each(releases: Iterator[Release], callback: Callable[[Release], None]) -> Iterator[Release]:

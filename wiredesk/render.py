@@ -16,7 +16,8 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import click
 
 __all__ = ["printable", "counted", "moment", "stderr_is_terminal", "search_lines", "release_lines", "stats_lines",
-           "ingest_summary_lines", "import_summary_lines", "nothing_due_line", "histogram_lines", "sources_lines", "alerts_lines"]
+           "ingest_summary_lines", "import_summary_lines", "nothing_due_line", "histogram_lines", "sources_lines", "alerts_lines",
+           "check_lines"]
 
 # C0 and C1 controls and DEL, except tab and newline which layout needs; and the bidirectional formatting
 # characters (embeddings, overrides, isolates, marks), with which a page can make a terminal show its text in
@@ -262,3 +263,9 @@ def alerts_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
         yield f"  fired for {counted(row['fired'], 'release')}, last {moment(row['last_fired'])}"
     if not shown:
         yield "No alerts saved (add one with `wiredesk alerts add NAME QUERY`)."
+
+
+def check_lines(result: Mapping[str, Any]) -> Iterator[str]:
+    """`wiredesk index check` for people: a line per part, its status and what was found or done."""
+    for part in result["parts"]:
+        yield f"{part['part']:<16} {part['status']:<10} {printable(part['detail'])}"

@@ -15,7 +15,7 @@ import whoosh
 from wiredesk.core.errors import StorageError
 
 __all__ = ["WHOOSH_VERSION", "Storage", "Snapshot", "Segment", "SIGNATURE_CHUNK", "create", "open_folder", "empty",
-           "whoosh_schema", "committed_documents"]
+           "whoosh_schema", "committed_documents", "check_folder", "seal_folder"]
 
 WHOOSH_VERSION = (2, 7, 5)  # whoosh-reloaded, the release whose W3 layout and internals this package uses
 
@@ -29,4 +29,5 @@ from .loading import load  # noqa: E402  (after the version check: it imports Wh
 load()
 
 from .reading import SIGNATURE_CHUNK, Segment, Snapshot  # noqa: E402
-from .storage import Storage, committed_documents, create, empty, open_folder, whoosh_schema  # noqa: E402
+from .storage import (  # noqa: E402
+    Storage, check_folder, committed_documents, create, empty, open_folder, seal_folder, whoosh_schema)

@@ -25,7 +25,8 @@ from .reading import Snapshot
 if TYPE_CHECKING:
     from .writing import Commit
 
-__all__ = ["Storage", "create", "open_folder", "empty", "whoosh_schema", "segment_ids", "committed_documents"]
+__all__ = ["Storage", "create", "open_folder", "empty", "whoosh_schema", "segment_ids", "committed_documents",
+           "check_folder", "seal_folder"]
 
 
 def _field(spec: FieldSpec, analyzer: TextAnalyzer) -> fields.FieldType:
@@ -95,6 +96,27 @@ def committed_documents(folder: Path) -> int | None:
     except (OSError, EOFError, pickle.UnpicklingError, whoosh_index.IndexError, ImportError, AttributeError):
         return None
     return sum(segment.doc_count() for segment in toc.segments)
+
+
+def check_folder(folder: Path) -> list[str]:
+    """Every problem of the index in a folder, one line each (empty when none): its table of contents must
+    open and every checksum of its segments' files hold, each file read whole (`integrity.verify(full=True)`),
+    so damage that left the files' times alone is found too."""
+    try:
+        ix = FileStorage(str(folder)).open_index()
+        damage = _damage(ix, folder, full=True)
+    except (OSError, EOFError, pickle.UnpicklingError, whoosh_index.IndexError, ImportError, AttributeError) as exc:
+        return [f"cannot open the index at {folder}: {exc}"]
+    return [f"the index file {found.path} is damaged ({found.problem})" for found in damage]
+
+
+def seal_folder(folder: Path) -> list[str]:
+    """Record the checksums of the segments that have none (committed by a process killed just after its
+    commit); returns their names."""
+    ix = FileStorage(str(folder)).open_index()
+    unsealed = [segment for segment in segment_ids(ix) if not integrity.sealed(folder, segment)]
+    integrity.seal(folder, unsealed)
+    return unsealed
 
 
 def segment_ids(ix: whoosh_index.FileIndex) -> list[str]:

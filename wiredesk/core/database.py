@@ -11,9 +11,10 @@ Times are stored as ISO 8601 strings in UTC, which sort as text (`iso`, `from_is
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,7 +22,12 @@ from typing import Any, Callable
 
 from .errors import StorageError
 
-__all__ = ["Schema", "open_database", "damaged", "ensure_schema", "transaction", "iso", "from_iso"]
+__all__ = ["Schema", "open_database", "damaged", "ensure_schema", "transaction", "iso", "from_iso", "check_database",
+           "Salvage", "salvage"]
+
+_SIDE_FILES = ("-wal", "-shm")  # SQLite's companions of a database file in WAL mode
+_MAX_ROWID = (1 << 63) - 1
+_SALVAGE_TRIES = 200  # reads a table's salvage may try past damaged pages before it gives up on the rest
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,86 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
         raise StorageError(f"{name}: {exc}") from exc
+
+
+def check_database(path: Path) -> str | None:
+    """What SQLite finds wrong with the database at `path` (its `quick_check`), in one line; None when nothing
+    is, or when there is no file. Reads only."""
+    if not path.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+            found = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if found == ["ok"] else "; ".join(found[:3]) + (f" (and {len(found) - 3} more)" if len(found) > 3 else "")
+
+
+@dataclass(frozen=True)
+class Salvage:
+    """What `salvage` kept: rows per table, and where the damaged file was put."""
+
+    kept: dict[str, int]
+    aside: Path
+
+
+def salvage(path: Path, schema: Schema, *, name: str) -> Salvage:
+    """Make the damaged database at `path` anew with `schema`, keeping every row that can still be read.
+
+    The damaged file (with its WAL) is moved aside, never deleted, and read from there: rows go into a new
+    file in `rowid` order, and a read that meets a damaged page goes on past it, so one bad page loses only
+    the rows it held. A file SQLite cannot read at all (not a database) leaves a new, empty one."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    try:
+        for suffix in ("", *_SIDE_FILES):
+            if Path(f"{path}{suffix}").exists():
+                os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+    except OSError as exc:
+        raise StorageError(f"cannot move the damaged {name} {path} aside: {exc.strerror or exc}") from exc
+    fresh = open_database(path, schema, name=name)
+    kept: dict[str, int] = {}
+    try:
+        with closing(sqlite3.connect(aside)) as old:
+            for table, columns in schema.tables.items():
+                kept[table] = _copy_rows(old, fresh, table, list(columns))
+    except sqlite3.DatabaseError:
+        pass  # not a database at all: nothing more to keep
+    finally:
+        fresh.close()
+    return Salvage(kept, aside)
+
+
+def _copy_rows(old: sqlite3.Connection, fresh: sqlite3.Connection, table: str, columns: list[str]) -> int:
+    try:
+        present = {row[1] for row in old.execute(f"PRAGMA table_info({table})")}
+    except sqlite3.DatabaseError:
+        return 0
+    names = [column for column in columns if column in present]
+    if not names:
+        return 0
+    listed = ", ".join(names)
+    insert = f"INSERT OR IGNORE INTO {table} ({listed}) VALUES ({', '.join('?' * len(names))})"
+    last, step, kept = -1, 1, 0
+    for _ in range(_SALVAGE_TRIES):
+        rows = []
+        try:
+            for row in old.execute(f"SELECT rowid, {listed} FROM {table} WHERE rowid > ? ORDER BY rowid", (last,)):
+                rows.append(row[1:])
+                last, step = row[0], 1
+            done = True
+        except sqlite3.DatabaseError:
+            done = False
+        with transaction(fresh):
+            fresh.executemany(insert, rows)
+        kept += len(rows)
+        if done:
+            break
+        if not rows:  # a damaged page right here: jump further each time until a readable row is found
+            last, step = last + step, step * 2
+            if last >= _MAX_ROWID:
+                break
+    return kept
 
 
 def iso(moment: datetime | None) -> str | None:
