@@ -30,9 +30,11 @@ def rebuild(root: Path, releases: Iterable[Release], *, progress: Callable[[int]
     lock.acquire()
     try:
         folder = create_folder(root)
-        fresh = Index(root, folder, open_storage(folder))
-        writer = IndexWriter(fresh)
-        try:
+        fresh: Index | None = None
+        writer: IndexWriter | None = None
+        try:  # from the folder's making: a Ctrl-C while the writer starts must not leave it behind either
+            fresh = Index(root, folder, open_storage(folder))
+            writer = IndexWriter(fresh)
             done = 0
             for release in releases:
                 writer.add([release])
@@ -45,11 +47,13 @@ def rebuild(root: Path, releases: Iterable[Release], *, progress: Callable[[int]
                 raise RefusedError(f"reindex would leave {count} releases where the index holds {keep_at_least}, "
                                    "so the index was kept as it is (`wiredesk reindex --force` replaces it anyway)")
         except BaseException:
-            fresh.close()
+            if fresh is not None:
+                fresh.close()
             shutil.rmtree(folder, ignore_errors=True)  # a half-built folder is never made current
             raise
         finally:
-            writer.close()
+            if writer is not None:
+                writer.close()
         fresh.close()
         if progress:
             progress(done)

@@ -90,10 +90,16 @@ def create_folder(root: Path) -> Path:
     folder = root / f"v-{stamp}-{secrets.token_hex(2)}"
     try:
         folder.mkdir(parents=True)
-        backend.create(folder)
-        (folder / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
     except OSError as exc:
         raise _storage_error("create the index in", root, exc) from exc
+    try:
+        backend.create(folder)
+        (folder / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
+    except BaseException as exc:  # a full disk, Ctrl-C: no half-made folder is left behind
+        shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _storage_error("create the index in", root, exc) from exc
+        raise
     return folder
 
 

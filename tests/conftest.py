@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
 from pathlib import Path
 
 import pytest
+
+# Tests send Ctrl-C (SIGINT) to the commands they start. A shell starts a background job with SIGINT ignored,
+# and an ignored signal stays ignored through fork and exec: a suite run with `&` would hand that on, and
+# every command it starts would ignore its Ctrl-C. A handler (Python's own) is reset to the default at exec.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 SHARED = CHECKOUT.parent / "shared"

@@ -77,7 +77,7 @@ def test_sigterm_mid_run_and_while_sleeping_exits_0_with_a_consistent_index(tmp_
         assert round_report["sources"]["wire"]["unchanged"] == PAGES
         time.sleep(0.5)
         assert watcher.poll() is None, "watch mode keeps running between rounds"
-        assert _stop(watcher, group=signal.SIGINT) < 3 and watcher.returncode == 0
+        assert _stop(watcher, group=signal.SIGINT) < 3 and watcher.returncode == 130
         assert out.empty() and len(index_contents(config)) == PAGES and len(links) == PAGES
 
 

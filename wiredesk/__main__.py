@@ -1,3 +1,3 @@
-from wiredesk.cli import main
+from wiredesk.entry import main
 
 main()

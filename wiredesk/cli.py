@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -92,7 +93,11 @@ class WiredeskGroup(click.Group):
             # `wiredesk search ... | head`: the reader left; nothing more to say
             sys.stderr.close()
             ctx.exit(0)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            from .entry import interrupted
+
+            interrupted()
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug: still one line, with the way to see the traceback
             if os.environ.get("WIREDESK_DEBUG"):
@@ -127,7 +132,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 @click.option("--all", "all_sources", is_flag=True, help="Run every enabled source, due or not.")
 @wait_option()
 @click.option("--watch", is_flag=True,
-              help="Keep running: each source when it is due, until SIGTERM or Ctrl-C (then exit 0).")
+              help="Keep running: each source when it is due, until SIGTERM (then exit 0) or Ctrl-C (130).")
 @click.option("--commit-every", type=click.IntRange(1), default=COMMIT_EVERY, show_default=True, metavar="N",
               help="Releases per index commit: fewer make new releases searchable sooner in a long run.")
 @click.option("--log-json", is_flag=True,
@@ -138,8 +143,8 @@ def ingest(state: State, source_names: tuple[str, ...], all_sources: bool, wait:
            commit_every: int, log_json: bool, as_json: bool) -> None:
     """Fetch the sources that are due, extract their releases and index what is new.
 
-    Exit 0 when the run finished (failed pages are listed with their reasons) or --watch was stopped;
-    1 when it could not run (another run holds the lock, storage not writable); 2 for a usage or config
+    Exit 0 when the run finished (failed pages are listed with their reasons) or --watch was stopped by
+    SIGTERM; 130 after Ctrl-C (with --watch, once what was done is committed); 1 when it could not run (another run holds the lock, storage not writable); 2 for a usage or config
     error. Saved alerts (`wiredesk alerts`) are checked against the run's new releases.
 
     \b
@@ -160,6 +165,8 @@ def ingest(state: State, source_names: tuple[str, ...], all_sources: bool, wait:
             with stop_on_signals() as stop:
                 desk.watch(sources=source_names, stop=stop, on_report=log.report, on_busy=log.busy,
                            on_outcome=log.on_outcome, commit_every=commit_every)
+            if stop.signal == signal.SIGINT:
+                raise KeyboardInterrupt  # after the run's report: Ctrl-C ends every command alike
             return
         report = desk.ingest(source_names, all_sources=all_sources, wait=wait, on_outcome=log.on_outcome,
                              commit_every=commit_every)
@@ -598,4 +605,6 @@ class _counter:
 # --------------------------------------------------------------------------------------------- entry
 
 def main() -> None:
+    """The command (the console script enters through `wiredesk.entry`, which makes Ctrl-C quiet before this
+    module is even loaded)."""
     cli(prog_name="wiredesk")

@@ -6,7 +6,8 @@ A failing source is not run again until its backed-off `next_due` (the state com
 without `every` is due on every round; rounds are at least `MIN_SLEEP` and at most `MAX_SLEEP` apart.
 
 SIGTERM or SIGINT sets a flag that the run checks between pages: it commits what it has, abandons the
-pages in flight (not yet confirmed in the state, so the next run fetches them again) and the loop ends.
+pages in flight (not yet confirmed in the state, so the next run fetches them again) and the loop ends
+(the command then exits 0 for SIGTERM, a service stopped, and 130 for Ctrl-C, as any command does).
 A second signal stops at once, which is as safe as a kill.
 """
 
@@ -35,6 +36,7 @@ class StopFlag:
 
     def __init__(self) -> None:
         self.requested = False
+        self.signal: int | None = None  # the signal that set it, when one did
 
     def __call__(self) -> bool:
         return self.requested
@@ -57,6 +59,7 @@ def stop_on_signals() -> Iterator[StopFlag]:
     def handler(signum: int, frame: FrameType | None) -> None:
         if flag.requested:
             raise KeyboardInterrupt
+        flag.signal = signum
         flag.set()
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
