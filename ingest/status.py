@@ -8,16 +8,22 @@ from typing import Any
 
 from wiredesk.core.config import Config, SourceConfig
 
-from .state import from_iso, latest_run, open_state, source_row
+from wiredesk.core.database import has_schema
+
+from .state import SCHEMA, from_iso, latest_run, open_state, source_row
 
 __all__ = ["due_sources", "source_status", "last_run"]
 
 
 def _read_state(config: Config) -> Any:
-    """A read connection, or None when no run has made the state database yet."""
+    """A read connection, or None when no run has made the state database yet (its schema included)."""
     if not config.storage.state_db.exists():
         return None
-    return open_state(config.storage.state_db, create=False)
+    conn = open_state(config.storage.state_db, create=False)
+    if not has_schema(conn, SCHEMA):
+        conn.close()
+        return None
+    return conn
 
 
 def due_sources(config: Config, *, now: datetime | None = None) -> list[SourceConfig]:

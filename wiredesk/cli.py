@@ -12,6 +12,7 @@ the whole command-line contract that scripts and cron jobs depend on.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -22,7 +23,7 @@ from typing import Any, Callable, Iterable
 import click
 
 from . import __version__
-from .core.errors import RunError, UsageError, WiredeskError, one_line
+from .core.errors import DiskFullError, RunError, UsageError, WiredeskError, one_line
 from .desk import COMMIT_EVERY, Desk
 
 SORTS = ("relevance", "newest", "oldest")
@@ -36,6 +37,11 @@ class State:
     def __init__(self, config_path: str | None) -> None:
         self.config_path = config_path
         self._desk: Desk | None = None
+
+    @property
+    def home(self) -> Path | None:
+        """The home of the desk opened so far (None before one is)."""
+        return self._desk.config.storage.home if self._desk is not None else None
 
     @property
     def desk(self) -> Desk:
@@ -93,18 +99,31 @@ class WiredeskGroup(click.Group):
             # `wiredesk search ... | head`: the reader left; nothing more to say
             sys.stderr.close()
             ctx.exit(0)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise self._internal(exc) from None
+            # raised by any write (the archive, the index's files): the file when the call named one
+            where = exc.filename or (ctx.obj.home if isinstance(ctx.obj, State) else None) or "the home"
+            click.echo(f"Error: {one_line(DiskFullError(str(where)))}", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             from .entry import interrupted
 
             interrupted()
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except Exception as exc:  # a bug: still one line, with the way to see the traceback
-            if os.environ.get("WIREDESK_DEBUG"):
-                raise
-            click.echo(f"Error: internal error: {type(exc).__name__}: {one_line(exc)} "
-                       "(set WIREDESK_DEBUG=1 for the traceback)", err=True)
-            ctx.exit(1)
+        except Exception as exc:
+            raise self._internal(exc) from None
+
+    @staticmethod
+    def _internal(exc: Exception) -> BaseException:
+        """A bug: still one line, with the way to see the traceback (the error itself, to raise, with
+        WIREDESK_DEBUG set)."""
+        if os.environ.get("WIREDESK_DEBUG"):
+            return exc
+        click.echo(f"Error: internal error: {type(exc).__name__}: {one_line(exc)} "
+                   "(set WIREDESK_DEBUG=1 for the traceback)", err=True)
+        return click.exceptions.Exit(1)
 
 
 @click.group(cls=WiredeskGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

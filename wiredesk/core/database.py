@@ -20,13 +20,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import StorageError
+from .errors import DiskFullError, StorageError
 
-__all__ = ["Schema", "open_database", "damaged", "ensure_schema", "transaction", "iso", "from_iso", "check_database",
+__all__ = ["Schema", "open_database", "damaged", "full", "no_room", "has_schema", "ensure_schema", "transaction", "iso", "from_iso", "check_database",
            "Salvage", "salvage"]
 
 _SIDE_FILES = ("-wal", "-shm")  # SQLite's companions of a database file in WAL mode
 _MAX_ROWID = (1 << 63) - 1
+_ROOM = 256 * 1024  # bytes free under which an I/O error is taken for a full device (a page, a WAL frame or two)
 _SALVAGE_TRIES = 200  # reads a table's salvage may try past damaged pages before it gives up on the rest
 
 
@@ -49,11 +50,29 @@ def damaged(name: str, path: Path, exc: sqlite3.Error) -> StorageError | None:
                         "from what can still be read")
 
 
+def full(path: Path, exc: sqlite3.Error) -> DiskFullError | None:
+    """DiskFullError for SQLite's "database or disk is full", and for an I/O error on a device left with no
+    room (SQLite says "disk I/O error" when it cannot grow its WAL or shared-memory file); None otherwise."""
+    code = getattr(exc, "sqlite_errorname", "")
+    if code == "SQLITE_FULL" or (code.startswith("SQLITE_IOERR") and no_room(path.parent)):
+        return DiskFullError(str(path))
+    return None
+
+
+def no_room(folder: Path) -> bool:
+    """Whether the device holding `folder` has (nearly) no space left for wiredesk to write."""
+    try:
+        usage = os.statvfs(folder)
+    except OSError:
+        return False
+    return usage.f_bavail * usage.f_frsize < _ROOM
+
+
 def _translated(conn: _Database, call: Callable[..., Any], *args: Any) -> Any:
     try:
         return call(*args)
     except sqlite3.DatabaseError as exc:
-        error = damaged(conn.name, conn.path, exc)
+        error = damaged(conn.name, conn.path, exc) or full(conn.path, exc)
         if error is None:
             raise
         raise error from exc
@@ -122,8 +141,17 @@ def open_database(path: Path, schema: Schema, *, name: str, create: bool = True)
         return conn
     except StorageError:
         raise
-    except (sqlite3.Error, OSError) as exc:
+    except sqlite3.Error as exc:
+        raise (full(path, exc) or StorageError(f"{name} {path}: {exc}")) from exc
+    except OSError as exc:
         raise StorageError(f"{name} {path}: {exc}") from exc
+
+
+def has_schema(conn: sqlite3.Connection, schema: Schema) -> bool:
+    """Whether every table of `schema` exists: a file made by a process that died (or ran out of disk) before
+    its schema was written holds none, and reads as a database not made yet."""
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return set(schema.tables) <= present
 
 
 def ensure_schema(conn: sqlite3.Connection, schema: Schema) -> None:
@@ -146,10 +174,11 @@ def ensure_schema(conn: sqlite3.Connection, schema: Schema) -> None:
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction, taken at once (BEGIN IMMEDIATE), rolled back on any error."""
     name = getattr(conn, "name", "database")
+    path = getattr(conn, "path", None)
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as exc:
-        raise StorageError(f"{name}: {exc}") from exc
+        raise ((path and full(path, exc)) or StorageError(f"{name}: {exc}")) from exc
     try:
         yield conn
     except BaseException:
@@ -158,7 +187,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
-        raise StorageError(f"{name}: {exc}") from exc
+        raise ((path and full(path, exc)) or StorageError(f"{name}: {exc}")) from exc
 
 
 def check_database(path: Path) -> str | None:

@@ -9,6 +9,7 @@
         ├── NotFoundError          `show`/`similar` of an unknown id
         ├── RefusedError           a change that would lose releases, not asked for with --force
         ├── StorageError           home, state database or index not usable (not writable, wrong version)
+        │   └── DiskFullError      no space left on the device holding the home (carries the path)
         ├── FetchError             a page could not be fetched (carries the url)
         │   ├── FetchTimeout
         │   └── BadStatusError     an HTTP status that is not success (carries the status)
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 __all__ = [
     "WiredeskError", "UsageError", "ConfigError", "QueryError", "RunError", "LockedError", "NotFoundError", "RefusedError",
-    "StorageError", "FetchError", "FetchTimeout", "BadStatusError", "WorkerError", "WorkerDied", "WorkerTimeout",
+    "StorageError", "DiskFullError", "FetchError", "FetchTimeout", "BadStatusError", "WorkerError", "WorkerDied", "WorkerTimeout",
     "Skip", "one_line",
 ]
 
@@ -69,6 +70,13 @@ class RefusedError(RunError):
 
 class StorageError(RunError):
     pass
+
+
+class DiskFullError(StorageError):
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"no space left on the device holding {path}: free some space and run the command again "
+                         "(nothing committed is lost)")
 
 
 class FetchError(RunError):
