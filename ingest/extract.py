@@ -288,12 +288,11 @@ def _find_dateline(cleaned: CleanPage, meta: PageMeta) -> tuple[CleanPage, Datel
 
 def _page_agency(cleaned: CleanPage, meta: PageMeta, dateline: DatelineMatch | None, hints: Hints) -> str:
     """The wire the page itself names, most telling first: its dateline, the credit or sign-off closing
-    the story, a byline, the page's author and publisher metadata (JSON-LD), a source line printed with
+    the story (or the paragraph before a reporting line), a byline, the page's author and publisher metadata (JSON-LD), a source line printed with
     its date, the feed entry's author or the dateline opening its summary; "" when none does."""
-    last = cleaned.paragraphs[-1] if cleaned.paragraphs else ""
     found = (
         (dateline.credit if dateline else None)
-        or _closing_credit(last)
+        or next((name for text in reversed(cleaned.paragraphs[-2:]) if (name := _closing_credit(text))), None)
         or find_credit(" ".join(cleaned.tail))
         or next((name for text in meta.bylines if (name := byline_credit(text))), None)
         or next((name for text in (*meta.authors, *meta.publishers) if (name := normalise_agency(text))), None)

@@ -100,6 +100,12 @@ def test_a_byline_in_another_language_the_feed_and_the_address_name_the_wire_bef
     assert extract(unfiled, source=source).agency == "APA"  # a two-letter folder and the page's own name say nothing
 
 
+def test_a_sign_off_before_the_reporting_line_names_the_wire():
+    story = ["The company said on Tuesday it would build a plant for solar panels near the port, its third abroad.",
+             "The plant opens in June, the company said. REUTER", "(Reporting by Jane Doe; Editing by John Roe)"]
+    assert extracted(page(story, byline="Staff")).agency == "Reuters"
+
+
 def test_a_sentence_ending_with_a_wire_is_not_a_sign_off():
     story = ["The company said on Tuesday it would build a plant for solar panels near the port.",
              "Its chief executive said so in an interview with Reuters."]
