@@ -33,15 +33,15 @@ def _release(index: Index, id: str) -> Release:
 
 
 def show(index: Index, id: str) -> tuple[Release, list[dict]]:
-    """The release and its syndicated copies [{"id", "source", "url", "title"}]; NotFoundError for an unknown id."""
+    """The release and its syndicated copies [{"id", "source", "url", "title"}], the earliest published first
+    (then by id: the same every time, whatever order a run indexed them in); NotFoundError for an unknown id."""
     release = _release(index, id)
-    copies = []
+    others = []
     if release.cluster:
-        for docnum in index.documents_with("cluster", release.cluster).tolist():
-            other = index.release_at(docnum)
-            if other.id != release.id:
-                copies.append({"id": other.id, "source": other.source, "url": other.url, "title": other.title})
-    return release, copies
+        others = [index.release_at(docnum) for docnum in index.documents_with("cluster", release.cluster).tolist()]
+    others.sort(key=lambda other: (other.published is None, other.published or 0, other.id))
+    return release, [{"id": other.id, "source": other.source, "url": other.url, "title": other.title}
+                     for other in others if other.id != release.id]
 
 
 def similar(index: Index, id: str, *, limit: int = 10) -> Results:

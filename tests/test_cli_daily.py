@@ -365,3 +365,21 @@ def test_collapse_counts_releases_and_the_stories_shown(ingested_sample: Path) -
     assert result["clusters"] == len(result["hits"]) < result["total"]
     first = run(ingested_sample, "search", "defence industrial roadmap", "--collapse", "--limit", "50")[1].splitlines()[0]
     assert first == f"{result['total']} releases match, {result['clusters']} stories; showing 1-{result['clusters']}"
+
+
+def test_every_command_takes_json() -> None:
+    """`--json` everywhere: every command but `serve` (a server, answering JSON itself) has it."""
+    import click
+
+    def commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+        found = []
+        for name, command in group.commands.items():
+            if isinstance(command, click.Group):
+                found += commands(command, f"{prefix}{name} ")
+            else:
+                found.append((f"{prefix}{name}", command))
+        return found
+
+    lacking = [name for name, command in commands(cli) if name != "serve"
+               and not any("--json" in param.opts for param in command.params)]
+    assert lacking == []
