@@ -16,6 +16,7 @@ _EXPORTS = {
     "Archive": "archive",
     "CleanPage": "clean", "body_text": "clean",
     "decode_html": "markup",
+    "Discovery": "discover", "Found": "discover", "discover": "discover",
     "Fetcher": "fetch", "Response": "fetch", "scope_problem": "fetch",
     "Harvest": "harvest", "Outcome": "harvest",
     "due_sources": "status", "last_run": "status", "source_status": "status",

@@ -38,7 +38,7 @@ LAYERS: dict[str, set[str]] = {
 INGEST_PARTS: dict[str, set[str]] = {
     # the fetched page, how HTML is read (bytes to text to tree), the per-source CSS rules
     "shared": {"page", "markup", "rules"},
-    "acquisition": {"sources", "fetch", "inflate", "robots", "localfiles", "state", "archive", "status"},
+    "acquisition": {"sources", "fetch", "inflate", "robots", "localfiles", "state", "archive", "status", "discover"},
     # pages, and import records, made into releases
     "extraction": {"extract", "pipeline", "clean", "metadata", "listing", "newsml", "dateline", "dates", "agency",
                    "gazetteer", "entities", "people", "places", "words", "language", "records"},

@@ -40,6 +40,7 @@ _EXPORTS = {
     "IngestReport": "wiredesk.job", "SourceReport": "wiredesk.job", "ImportReport": "wiredesk.records",
     "Outcome": "wiredesk.ingest.harvest", "RawPage": "wiredesk.ingest.page", "Extraction": "wiredesk.extract_files",
     "HomeCheck": "wiredesk.check", "PartCheck": "wiredesk.check",
+    "AddedSource": "wiredesk.sourcebook", "ImportedSources": "wiredesk.sourcebook",
     "Alert": "wiredesk.alerts", "AlertMatch": "wiredesk.alerts", "StopFlag": "wiredesk.watch",
     # a desk made in code
     "Config": "wiredesk.core.config", "StorageConfig": "wiredesk.core.config", "FetchConfig": "wiredesk.core.config",

@@ -490,19 +490,14 @@ def check(state: State, repair: bool, wait: float | None, as_json: bool) -> None
                        "damage found: run `wiredesk index check --repair`")
 
 
-@cli.command()
-@json_option()
-@pass_state
-def sources(state: State, as_json: bool) -> None:
-    """Each configured source: kind, enabled, last run and success, new items, failures, next due, last error.
+def _register_config_commands() -> None:
+    from .cli_sources import init, sources
 
-    \b
-    wiredesk sources
-    wiredesk sources --json
-    """
-    from .render import sources_lines
+    cli.add_command(init)
+    cli.add_command(sources)
 
-    emit([source.to_dict() for source in state.desk.sources()], as_json, sources_lines)
+
+_register_config_commands()
 
 
 # ---------------------------------------------------------------------------------------------- alerts

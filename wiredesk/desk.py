@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from .alerts import Alert, AlertMatch
     from .check import HomeCheck
+    from .sourcebook import AddedSource, ImportedSources
     from .core.release import Release
     from .extract_files import Extraction
     from .job import IngestReport
@@ -273,6 +274,46 @@ class Desk:
         from .reports import SourceStatus
 
         return [SourceStatus.from_row(row) for row in source_status(self.config)]
+
+    # Changing the sources rewrites the config file (comments kept, checked before it is replaced) and reads it
+    # again; see wiredesk.sourcebook.
+
+    def add_source(self, url: str, *, name: str = "", agency: str = "", every: str = "",
+                   dry_run: bool = False) -> AddedSource:
+        """Find the feed or sitemap behind a site's address (through the polite fetcher) and add it as a
+        source, unless `dry_run`. RunError when nothing is found; RefusedError when it is followed already."""
+        from .sourcebook import add_source
+
+        return self._changed(add_source(self.config, url, name=name, agency=agency, every=every, dry_run=dry_run))
+
+    def remove_source(self, name: str) -> None:
+        """Remove a source from the config (what it indexed stays searchable)."""
+        from .sourcebook import remove_source
+
+        self._changed(remove_source(self.config, name))
+
+    def enable_source(self, name: str, enabled: bool = True) -> bool:
+        """Enable (or disable) a source; whether the config changed."""
+        from .sourcebook import enable_source
+
+        return self._changed(enable_source(self.config, name, enabled))
+
+    def import_opml(self, data: bytes) -> ImportedSources:
+        """Add a feed source for each subscription of an OPML file not followed yet."""
+        from .sourcebook import import_opml
+
+        return self._changed(import_opml(self.config, data))
+
+    def export_opml(self) -> tuple[str, list[str]]:
+        """The feed sources as OPML, and the names of the other sources, which OPML cannot carry."""
+        from .sourcebook import export_opml
+
+        return export_opml(self.config)
+
+    def _changed(self, result: Any) -> Any:
+        if self.config.path is not None:
+            self.config = load_config(self.config.path)
+        return result
 
     # ------------------------------------------------------------------------------------- extraction
 
