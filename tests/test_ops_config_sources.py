@@ -102,6 +102,18 @@ def test_add_falls_back_to_robots_sitemaps_then_common_paths(tmp_path: Path, wir
         assert "/sitemap.xml" not in site.paths(), "the common paths stop at the first that reads"
 
 
+def test_a_feed_served_from_another_host_allows_the_site_s_pages(tmp_path: Path, wiredesk_bin: str) -> None:
+    with Site() as site, Site() as feeds:
+        links = publish(site, range(2), prefix="/news")
+        feeds.route("/wire.xml", Reply(200, feed(links), {"Content-Type": "application/rss+xml"}))
+        _home_page(site, f'<link rel="alternate" type="application/atom+xml" href="{feeds.url("/wire.xml")}">')
+        config = _config(tmp_path)
+        added = _json(call(wiredesk_bin, config, "sources", "add", site.url("/"), "--json"))
+        assert added["source"]["allow"] == [feeds.host, site.host]
+        ingest = _json(call(wiredesk_bin, config, "ingest", "--json"))
+        assert ingest["sources"][added["source"]["name"]]["new"] == len(links)
+
+
 def test_add_of_a_site_offering_nothing_or_barring_us_changes_nothing(tmp_path: Path, wiredesk_bin: str) -> None:
     with Site() as site:
         _home_page(site, '<link rel="alternate" type="application/rss+xml" href="/broken.xml">')

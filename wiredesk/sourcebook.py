@@ -58,7 +58,7 @@ def add_source(config: Config, url: str, *, name: str = "", agency: str = "", ev
     """Find the feed or sitemap behind `url` (`ingest.discover`, through the polite fetcher) and add the best
     one to the config as a source. RunError when nothing is found; RefusedError when the config follows it
     already; UsageError for a bad `url`, `every` or a taken `name`."""
-    from wiredesk.core.urls import url_problem
+    from wiredesk.core.urls import origin_entry, url_problem
     from wiredesk.ingest import discover
 
     if "://" not in url:
@@ -88,6 +88,9 @@ def add_source(config: Config, url: str, *, name: str = "", agency: str = "", ev
     source: dict = {"name": name or source_name(best.title or discovery.title or urlsplit(best.url).hostname or "",
                                                 file.names()),
                     "kind": best.kind, "url": best.url}
+    site, followed = origin_entry(discovery.url), origin_entry(best.url)
+    if site and followed and site != followed:  # a feed served elsewhere lists the site's own pages
+        source["allow"] = [followed, site]
     if agency:
         source["agency"] = agency
     if every:
