@@ -32,11 +32,12 @@ class Index:
     strings, numbers, releases) or a `Segment` that answers with them.
     """
 
-    def __init__(self, root: Path, folder: Path | None, storage: backend.Storage) -> None:
+    def __init__(self, root: Path, folder: Path | None, storage: backend.Storage, *,
+                 lease: ReaderLease | None = None) -> None:
         self.root = root
         self.folder = folder
         self._storage = storage
-        self._lease = ReaderLease(folder) if folder else None
+        self._lease = lease or (ReaderLease(folder) if folder else None)
         self._snapshot: backend.Snapshot | None = None
 
     # reading
@@ -152,7 +153,9 @@ class Index:
             return
         with self.writer() as writer:
             writer.optimize()
-        remove_unused(self.root)
+            # under the write lock: a folder a reindex is building is not current yet, and must not be taken
+            # for an old one
+            remove_unused(self.root)
 
     def storage(self) -> backend.Storage:
         """The index files (for the writer)."""
@@ -189,10 +192,21 @@ def open_index(root: Path, *, create: bool = True) -> Index:
     StorageError for an index of another schema version ("run `wiredesk reindex`") or an unusable folder.
     """
     root = Path(root)
-    folder = current_folder(root)
-    if folder is None:
-        if not create:
-            return Index(root, None, backend.empty())
-        folder = create_folder(root)
-        swap_pointer(root, folder)
-    return Index(root, folder, open_storage(folder))
+    while True:
+        folder = current_folder(root)
+        if folder is None:
+            if not create:
+                return Index(root, None, backend.empty())
+            folder = create_folder(root)
+            swap_pointer(root, folder)
+        # the lease first, then CURRENT again: a reindex that swapped folders in between may have removed
+        # this one, and a folder still current once leased is kept for as long as the index is open
+        lease = ReaderLease(folder)
+        if current_folder(root) == folder:
+            break
+        lease.release()
+    try:
+        return Index(root, folder, open_storage(folder), lease=lease)
+    except BaseException:
+        lease.release()
+        raise

@@ -48,15 +48,14 @@ def current_folder(root: Path) -> Path | None:
 
     StorageError when CURRENT is missing or names no folder while a version folder holds releases: the
     index would otherwise read as empty, and the next write would start a new one and delete the rest."""
-    try:
-        name = (root / POINTER).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        name = None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StorageError(f"cannot read {root / POINTER}: {getattr(exc, 'strerror', None) or exc}: run "
-                           "`wiredesk index check --repair`") from exc
-    if name and _VERSION.fullmatch(name) and (root / name).is_dir():
-        return root / name
+    name = _pointer(root)
+    while True:
+        if name and _VERSION.fullmatch(name) and (root / name).is_dir():
+            return root / name
+        again = _pointer(root)
+        if again == name:
+            break
+        name = again  # a reindex swapped in a new folder and removed the one read meanwhile
     held = [folder for folder, count in versions(root) if count]
     if held:
         problem = "is missing" if name is None else f"names no index folder ({name[:40]!r})"
@@ -65,6 +64,16 @@ def current_folder(root: Path) -> Path | None:
     if name is None:
         return None
     raise StorageError(f"{root / POINTER} names no index folder ({name[:40]!r}): run `wiredesk reindex`")
+
+
+def _pointer(root: Path) -> str | None:
+    try:
+        return (root / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StorageError(f"cannot read {root / POINTER}: {getattr(exc, 'strerror', None) or exc}: run "
+                           "`wiredesk index check --repair`") from exc
 
 
 def versions(root: Path) -> list[tuple[Path, int | None]]:

@@ -12,7 +12,9 @@ from dataclasses import replace
 import pytest
 from indexfixtures import SAMPLE, WIRE_STORY, make_index, release
 
-from wiredesk.index import open_index, rebuild
+from whoosh.index import TOC
+
+from wiredesk.index import handle, open_index, rebuild
 from wiredesk.index.store import WRITE_LOCK
 from wiredesk.search import SearchRequest, run, show
 from wiredesk.core.errors import LockedError, StorageError
@@ -116,6 +118,75 @@ def test_rebuild_while_a_searcher_is_open(tmp_path):
     rebuild(ix.root, [release("again", "text")])
     assert not old_folder.exists()  # no reader held it any more
     fresh.close()
+
+
+def test_a_reindex_between_reading_current_and_opening_its_folder_opens_the_new_index(tmp_path, monkeypatch):
+    make_index(tmp_path, SAMPLE).close()
+    root = tmp_path / "index"
+    read_pointer = handle.current_folder
+    swapped = []
+
+    def reindexed_right_after(where):  # a reindex swaps folders and removes the old one just after CURRENT is read
+        folder = read_pointer(where)
+        if not swapped:
+            swapped.append(rebuild(where, [release("only", "solar eclipse seen")]))
+            assert not folder.exists()
+        return folder
+
+    monkeypatch.setattr(handle, "current_folder", reindexed_right_after)
+    ix = open_index(root, create=False)
+    assert swapped == [1] and ix.document_count() == 1 and ix.get("only") is not None
+    assert run(ix, SearchRequest(query="solar")).total == 1
+    ix.close()
+
+
+def test_a_commit_between_listing_and_reading_the_table_of_contents_is_read_whole(tmp_path, monkeypatch):
+    make_index(tmp_path, SAMPLE[:3]).close()
+    root = tmp_path / "index"
+    latest = TOC._latest_generation.__func__
+    committed = []
+
+    def committed_right_after(cls, storage, indexname):  # a merging commit lands just after the folder is listed
+        generation = latest(cls, storage, indexname)
+        if not committed:
+            committed.append(generation)
+            writer = open_index(root)
+            with writer.writer() as changes:
+                changes.add(SAMPLE[3:])
+                changes.optimize()
+            writer.close()
+        return generation
+
+    monkeypatch.setattr(TOC, "_latest_generation", classmethod(committed_right_after))
+    ix = open_index(root, create=False)
+    assert committed and ix.document_count() in (3, len(SAMPLE))
+    assert ix.get("t1").title == "Solar power plan approved"
+    ix.close()
+
+
+def test_an_open_search_reads_its_snapshot_whole_while_a_commit_merges_its_segments_away(tmp_path):
+    make_index(tmp_path, SAMPLE[:2]).close()
+    root = tmp_path / "index"
+    with open_index(root).writer() as writer:
+        writer.add(SAMPLE[2:4])
+    reader = open_index(root, create=False)
+    assert reader.document_count() == 4 and len(reader.segments()) == 2  # its snapshot: two segments
+    folder = reader.folder
+    merged = open_index(root)
+    merged.optimize()  # the two segments become one, and their files are no longer current
+    assert len(merged.segments()) == 1
+    expected = run(merged, SearchRequest(query="solar", facets=("agency",)))
+    found = run(reader, SearchRequest(query="solar", facets=("agency",)))  # no refresh: the same snapshot
+    assert (found.total, found.facets) == (expected.total, expected.facets) == (3, {"agency": [("ANI", 2), ("PTI", 1)]})
+    assert reader.get("t4").title == "Industry meets minister"
+    files = set(folder.iterdir())
+    reader.close()
+    with merged.writer() as writer:  # the next commit deletes what no reader holds any more
+        writer.add(SAMPLE[4:])
+    gone = files - set(folder.iterdir())
+    assert sum(path.name.endswith(".trm") for path in gone) == 2, sorted(path.name for path in gone)
+    assert merged.document_count() == len(SAMPLE)
+    merged.close()
 
 
 def test_optimize_merges_segments(tmp_path):

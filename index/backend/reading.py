@@ -31,6 +31,7 @@ from whoosh.util.numeric import byte_to_length
 
 from ..clusters import WIDTH
 from ..schema import MISSING
+from . import generations
 from .persisted import PackedValues
 from .terms import PostingsFile, TermTable, mapped
 
@@ -228,12 +229,17 @@ class Snapshot:
 
     def __init__(self, ix: whoosh_index.FileIndex) -> None:
         self._ix = ix
-        self._toc = toc = ix._read_toc()
+        self._hold = generations.hold_latest(ix)  # until `close`, no commit deletes a file of this one
+        self._toc = toc = self._hold.toc
         self.segments: list[Segment] = []
         offset = 0
-        for segment in toc.segments:
-            self.segments.append(Segment(ix.storage, segment, toc.schema, offset))
-            offset += segment.doc_count_all()
+        try:
+            for segment in toc.segments:
+                self.segments.append(Segment(ix.storage, segment, toc.schema, offset))
+                offset += segment.doc_count_all()
+        except BaseException:
+            self._hold.release()
+            raise
         self._offsets = np.array([seg.offset for seg in self.segments], dtype=np.int64)
         self._reader: IndexReader | None = None
 
@@ -248,6 +254,7 @@ class Snapshot:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+        self._hold.release()
 
     def document_count(self, *, include_deleted: bool = False) -> int:
         if include_deleted:

@@ -18,7 +18,7 @@ from wiredesk.core.errors import StorageError
 
 from ..schema import FieldSpec
 from ..schema import fields as declared_fields
-from . import integrity
+from . import generations, integrity
 from .persisted import DictColumn, ExactField, NumberColumn, PositionsFormat, SignatureColumn, TextAnalyzer
 from .reading import Snapshot
 
@@ -74,13 +74,26 @@ def create(folder: Path) -> None:
     FileStorage(str(folder)).create_index(whoosh_schema())
 
 
+class _FileIndex(whoosh_index.FileIndex):
+    """Whoosh's index of a folder, made without reading its table of contents: a commit may replace that
+    at any moment, so readers read it held (`generations.hold_latest`)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.storage = FileStorage(str(folder))
+        self._schema = None
+        self.indexname = whoosh_index._DEF_INDEX_NAME
+
+
+_UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, whoosh_index.IndexError, ImportError, AttributeError)
+
+
 def open_folder(folder: Path) -> Storage:
     """The index in a folder; StorageError, naming the file and `wiredesk reindex`, when its files cannot be
     read (say, written by a wiredesk whose classes have moved) or are damaged (`integrity`)."""
+    ix = _FileIndex(folder)
     try:
-        ix = FileStorage(str(folder)).open_index()
         damage = _damage(ix, folder)
-    except (OSError, EOFError, pickle.UnpicklingError, whoosh_index.IndexError, ImportError, AttributeError) as exc:
+    except _UNREADABLE as exc:
         raise StorageError(f"cannot open the index at {folder}: {exc}: run `wiredesk reindex`") from exc
     if damage:
         raise StorageError(f"the index file {damage[0].path} is damaged ({damage[0].problem}): run `wiredesk reindex` "
@@ -92,10 +105,11 @@ def committed_documents(folder: Path) -> int | None:
     """The live documents of the folder's latest commit, from its table of contents alone (no segment file is
     read, so a damaged index still tells how much it held); None when even that cannot be read."""
     try:
-        toc = FileStorage(str(folder)).open_index()._read_toc()
-    except (OSError, EOFError, pickle.UnpicklingError, whoosh_index.IndexError, ImportError, AttributeError):
+        hold = generations.hold_latest(_FileIndex(folder))
+    except _UNREADABLE:
         return None
-    return sum(segment.doc_count() for segment in toc.segments)
+    hold.release()
+    return sum(segment.doc_count() for segment in hold.toc.segments)
 
 
 def check_folder(folder: Path) -> list[str]:
@@ -103,9 +117,8 @@ def check_folder(folder: Path) -> list[str]:
     open and every checksum of its segments' files hold, each file read whole (`integrity.verify(full=True)`),
     so damage that left the files' times alone is found too."""
     try:
-        ix = FileStorage(str(folder)).open_index()
-        damage = _damage(ix, folder, full=True)
-    except (OSError, EOFError, pickle.UnpicklingError, whoosh_index.IndexError, ImportError, AttributeError) as exc:
+        damage = _damage(_FileIndex(folder), folder, full=True)
+    except _UNREADABLE as exc:
         return [f"cannot open the index at {folder}: {exc}"]
     return [f"the index file {found.path} is damaged ({found.problem})" for found in damage]
 
@@ -113,26 +126,25 @@ def check_folder(folder: Path) -> list[str]:
 def seal_folder(folder: Path) -> list[str]:
     """Record the checksums of the segments that have none (committed by a process killed just after its
     commit); returns their names."""
-    ix = FileStorage(str(folder)).open_index()
-    unsealed = [segment for segment in segment_ids(ix) if not integrity.sealed(folder, segment)]
+    unsealed = [segment for segment in segment_ids(_FileIndex(folder)) if not integrity.sealed(folder, segment)]
     integrity.seal(folder, unsealed)
     return unsealed
 
 
 def segment_ids(ix: whoosh_index.FileIndex) -> list[str]:
     """The names of the segments of the index's latest commit (`MAIN_<id>`, the stem of their files)."""
-    return [segment.segment_id() for segment in ix._read_toc().segments]
+    hold = generations.hold_latest(ix)
+    hold.release()
+    return hold.segment_ids()
 
 
 def _damage(ix: whoosh_index.FileIndex, folder: Path, *, full: bool = False) -> list[integrity.Damage]:
-    # a writer committing meanwhile may delete the files of segments it merged away: what is missing then
-    # belongs to an older commit, so the latest one is read again before anything is called damaged
-    for _ in range(3):
-        generation = ix.latest_generation()
-        damage = integrity.verify(folder, segment_ids(ix), full=full)
-        if not damage or ix.latest_generation() == generation:
-            return damage
-    return damage
+    # the latest commit is held while its files are checked: a writer committing meanwhile deletes none of them
+    hold = generations.hold_latest(ix)
+    try:
+        return integrity.verify(folder, hold.segment_ids(), full=full)
+    finally:
+        hold.release()
 
 
 def empty() -> Storage:

@@ -3,7 +3,7 @@
 Whoosh's `SegmentWriter` creates the new segment's files (through `persisted.Codec`) and, at commit,
 writes a new table of contents naming the segments kept and the new one, in one atomic rename, so a
 process killed at any point leaves the last commit intact. The segment's contents are written whole by
-`bulk.write_segment`.
+`bulk.write_segment`. What the commit replaced is deleted only where no reader holds it (`generations`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from ..tokens import Analysed
-from . import integrity
+from . import generations, integrity
 from .bulk import write_segment
 from .persisted import Codec
 from .reading import live_documents, signatures
@@ -25,13 +25,21 @@ from .storage import segment_ids
 __all__ = ["Commit"]
 
 
+class _Writer(SegmentWriter):
+    """Whoosh's writer, but the files of older commits still read by a search are kept."""
+
+    def _commit_toc(self, segments):  # type: ignore[no-untyped-def]
+        whoosh_index.TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
+        generations.delete_unheld(self.storage, self.indexname, self.generation, segments)
+
+
 class Commit:
     """A commit in the making. Document numbers are those of the state it starts from; `finish` makes the
     changes durable and visible, `cancel` drops them."""
 
     def __init__(self, ix: whoosh_index.Index) -> None:
         self._ix = ix
-        self._writer = SegmentWriter(ix, codec=Codec(), compound=False)
+        self._writer = _Writer(ix, codec=Codec(), compound=False)
         self._reader = self._writer.reader()
         self._clusters = (self._reader.column_reader("cluster", translate=False)
                           if self._reader.doc_count_all() else None)
