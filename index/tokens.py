@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from wiredesk.core.errors import WorkerDied
 from wiredesk.core.release import Release
 from wiredesk.core.workers import WorkerPool
 
@@ -148,9 +149,8 @@ class Analyser:
             if not work.cancel():
                 break
             parts[i] = analyse(chunk)
-        # a chunk whose worker died twice raises WorkerDied (exit 1): nothing of the batch is committed
-        done = [part if part is not None else work.result()  # type: ignore[union-attr]
-                for part, (_, work) in zip(parts, self._chunks)]
+        done = [part if part is not None else _result(chunk, work)  # type: ignore[arg-type]
+                for part, (chunk, work) in zip(parts, self._chunks)]
         self._chunks, self._queued = [], []
         return releases, Analysed.join(done + [last])
 
@@ -158,3 +158,13 @@ class Analyser:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+
+
+def _result(chunk: list[Release], work: Future[Analysed]) -> Analysed:
+    # a chunk whose worker died twice ends the run (exit 1), naming it as an import names its lines
+    try:
+        return work.result()
+    except WorkerDied as exc:
+        raise WorkerDied(f"index analysis of {len(chunk)} releases ({chunk[0].id[:40]!r} to {chunk[-1].id[:40]!r}) "
+                         f"stopped: {exc}, the last time after a retry in a new worker; nothing of this batch was "
+                         "committed: run the command again") from exc

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from opssite import alive, call, environment, feed, publish, search_total, start, wait_for, workers, write_config
+from opssite import (alive, call, environment, feed, kill_own_process, publish, search_total, start, wait_for, workers,
+                     write_config)
 from siteserver import Reply, Site
 
 from wiredesk.cli import cli
@@ -168,3 +169,27 @@ def test_a_killed_analysis_worker_loses_no_release_of_a_reindex(tmp_path: Path, 
     assert run.returncode == 0, err
     assert json.loads(out) == {"documents": 3500}
     assert search_total(wiredesk_bin, config, "tender") == 3500
+
+
+def test_an_analysis_chunk_that_loses_two_workers_fails_the_reindex_naming_it(tmp_path: Path, wiredesk_bin: str,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from wiredesk.core.workers import WorkerPool
+    from wiredesk.index import tokens
+
+    config = write_config(tmp_path)
+    records = tmp_path / "records.jsonl"
+    records.write_text("".join(json.dumps({"id": f"r{n}", "title": f"Tender {n}", "body": f"Solar tender {n} opens."})
+                               + "\n" for n in range(1500)))
+    assert call(wiredesk_bin, config, "import", str(records)).returncode == 0
+
+    class Deadly(WorkerPool):  # every worker of the analysis pool is killed by its chunk, as the OOM killer would
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return super().submit(kill_own_process)
+
+    monkeypatch.setattr(tokens, "WorkerPool", Deadly)
+    result = CliRunner().invoke(cli, ["--config", str(config), "reindex", "--json"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == ("Error: index analysis of 1000 releases ('r0' to 'r999') stopped: its worker process died 2 "
+                             "times (killed, or out of memory), the last time after a retry in a new worker; nothing of "
+                             "this batch was committed: run the command again\n")
+    assert search_total(wiredesk_bin, config, "tender") == 1500  # the index as it was

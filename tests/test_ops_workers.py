@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from opssite import alive, children
+from opssite import alive, children, kill_own_process
 
 from wiredesk.core.errors import WorkerDied, WorkerTimeout
 from wiredesk.core.workers import WorkerPool
@@ -20,10 +20,6 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="ne
 def pid_after(seconds: float) -> int:
     time.sleep(seconds)
     return os.getpid()
-
-
-def kill_own_process() -> None:
-    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def spin() -> None:
