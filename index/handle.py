@@ -12,7 +12,7 @@ from wiredesk.core.release import Release
 
 from . import backend
 from .analysis import value_key
-from .schema import stored_release
+from .schema import stored_release, stored_text
 from .store import ReaderLease, WriteLock, create_folder, current_folder, open_storage, remove_unused, swap_pointer
 
 if TYPE_CHECKING:
@@ -117,6 +117,11 @@ class Index:
     def release_at(self, docnum: int) -> Release:
         """The release stored at a document number of the current snapshot."""
         return stored_release(self._current().stored(int(docnum)))
+
+    def text_at(self, docnum: int) -> str:
+        """The headline and body of the release stored at a document number, a line apart: what feedback
+        reads of a query's best documents, where making each a Release would cost twice as much."""
+        return stored_text(self._current().stored(int(docnum)))
 
     def size_bytes(self) -> int:
         if self.folder is None:

@@ -28,7 +28,7 @@ from .analysis import terms, value_key
 __all__ = [
     "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "CASE_SENSITIVE", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS",
     "LOCAL_DATE", "SEPARATOR", "MISSING", "FieldSpec", "fields", "exact_keys",
-    "text_values", "acronym_keys", "release_fields", "document_fields", "stored_release",
+    "text_values", "acronym_keys", "release_fields", "document_fields", "stored_release", "stored_text",
 ]
 
 SCHEMA_VERSION = 9
@@ -187,3 +187,9 @@ def document_fields(release: Release, *, signature: bytes | None,
 def stored_release(stored: dict[str, Any]) -> Release:
     """The release kept in a document's stored fields."""
     return Release.from_dict({**json.loads(stored["doc"]), "cluster": stored.get("cluster") or ""})
+
+
+def stored_text(stored: dict[str, Any]) -> str:
+    """The headline and the body of the release kept in a document's stored fields, a line apart."""
+    record = json.loads(stored["doc"])
+    return f"{record.get('title') or ''}\n{record['body']}"

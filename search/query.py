@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as attribute
 from datetime import datetime
 from typing import Callable
 
@@ -50,7 +51,9 @@ class Node:
 class Term(Node):
     field: str | None
     text: str  # the index term: a stem for text fields, a value key for exact ones
-    word: str = ""  # as typed, for suggestions
+    # as typed, for suggestions; not part of what the term is, so that terms of the same text, however
+    # written, share their postings and statistics (feedback's words are the query's again, read once)
+    word: str = attribute(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from .query import And, Node, Not, Or, Range, Stored, Term, date_column, filter_
 from .results import Hit, Results
 from . import feedback
 from .explain import explain
-from .scoring import Evaluator, Match, positive_terms, scored_terms
+from .scoring import Evaluator, Match, positive_terms, rescored, scored_terms
 from .snippets import snippet
 
 __all__ = ["SearchRequest", "SORTS", "run", "export", "batch"]
@@ -56,6 +56,10 @@ class _Matches:
     masks: list[np.ndarray]  # per segment, for facets
     terms: set[str]  # text terms to highlight
     found: list[Match]  # per segment, with the parts of the scores when asked to explain them
+    # positions that lead the order by relevance, in their order: the query's own first hits, which feedback
+    # over the tail (`feedback.tail`) leaves as they were, their scores and `first_found` the query's alone
+    first: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    first_found: list[Match] | None = None
 
 
 def _plan(request: SearchRequest) -> tuple[Node, Node]:
@@ -78,7 +82,10 @@ def _plan(request: SearchRequest) -> tuple[Node, Node]:
     return typed, parts[0] if len(parts) == 1 else And(tuple(parts))
 
 
-def _match(evaluator: Evaluator, node: Node, *, expand: bool = False, explain: bool = False) -> _Matches:
+def _match(evaluator: Evaluator, node: Node, *, expand: bool = False, explain: bool = False,
+           tail: bool = False) -> _Matches:
+    """The matches of a query; with `expand`, ordered by feedback (`feedback.expanded`); else with `tail`, the
+    hits after the first `feedback.TAIL_AFTER` ordered by feedback (`feedback.tail`)."""
     node = evaluator.expand(node)
     matches = _matched(evaluator, node, explain=explain and not expand)
     if expand and len(matches.docnums):
@@ -86,7 +93,24 @@ def _match(evaluator: Evaluator, node: Node, *, expand: bool = False, explain: b
         node = feedback.expanded(evaluator, node, matches.docnums[top], matches.scores[top],
                                  query_terms=len(scored_terms(node)))
         matches = _matched(evaluator, node, explain=explain)
+    elif tail and len(matches.docnums) > feedback.TAIL_AFTER:
+        matches = _with_tail(evaluator, matches, query_terms=len(scored_terms(node)), explain=explain)
     return matches
+
+
+def _with_tail(evaluator: Evaluator, matches: _Matches, *, query_terms: int, explain: bool) -> _Matches:
+    """The matches with the query's first `feedback.TAIL_AFTER` leading as they were and the others scored
+    with feedback's model: only the model's terms are read and scored, the query's scores are reused."""
+    top = _order(matches, "relevance", needed=max(feedback.TAIL_AFTER, feedback.TAIL_DOCUMENTS))
+    model = feedback.tail(evaluator, matches.docnums[top], matches.scores[top], query_terms=query_terms)
+    if model is None:
+        return matches
+    found = [rescored(base, extra, feedback.TAIL_WEIGHT)
+             for base, extra in zip(matches.found, evaluator.match(model, explain=explain))]
+    scores = np.concatenate([match.scores[np.flatnonzero(mask)] for match, mask in zip(found, matches.masks)])
+    first = top[:feedback.TAIL_AFTER]
+    scores[first] = matches.scores[first]
+    return replace(matches, scores=scores, found=found, first=first, first_found=matches.found)
 
 
 def _matched(evaluator: Evaluator, node: Node, *, explain: bool) -> _Matches:
@@ -106,8 +130,17 @@ def _matched(evaluator: Evaluator, node: Node, *, explain: bool) -> _Matches:
 
 
 def _order(matches: _Matches, sort: str, *, needed: int) -> np.ndarray:
-    """Positions into `matches`, best first; at least the first `needed` are exact, the rest may be cut."""
-    scores, published, docnums = matches.scores, matches.published, matches.docnums
+    """Positions into `matches`, best first; at least the first `needed` are exact, the rest may be cut. By
+    relevance, the positions `matches.first` lead."""
+    if sort != "relevance" or not len(matches.first):
+        return _sorted(matches, sort, np.arange(len(matches.docnums)), needed=needed)
+    rest = np.delete(np.arange(len(matches.docnums)), matches.first)
+    return np.concatenate([matches.first, _sorted(matches, sort, rest, needed=max(needed - len(matches.first), 1))])
+
+
+def _sorted(matches: _Matches, sort: str, positions: np.ndarray, *, needed: int) -> np.ndarray:
+    """`positions` (into `matches`) best first, as `_order` gives them."""
+    scores, published, docnums = matches.scores[positions], matches.published[positions], matches.docnums[positions]
     known = published != MISSING
     if sort == "relevance":
         primary = -scores.astype(np.float64)
@@ -122,8 +155,8 @@ def _order(matches: _Matches, sort: str, *, needed: int) -> np.ndarray:
         # only the top of a large result set is shown: sort those that can reach it (ties included)
         cut = np.partition(primary, needed - 1)[needed - 1]
         chosen = np.flatnonzero(primary <= cut)
-        return chosen[np.lexsort(tuple(k[chosen] for k in keys))]
-    return np.lexsort(keys)
+        return positions[chosen[np.lexsort(tuple(k[chosen] for k in keys))]]
+    return positions[np.lexsort(keys)]
 
 
 def _hit(evaluator: Evaluator, matches: _Matches, position: int, *, explained: bool = False) -> Hit:
@@ -135,7 +168,9 @@ def _hit(evaluator: Evaluator, matches: _Matches, position: int, *, explained: b
     if explained:
         number = _segment_of(evaluator, docnum)
         seg = evaluator.segments[number]
-        explanation = explain(evaluator, matches.found[number], seg, docnum - seg.offset)
+        found = matches.first_found if matches.first_found is not None and position in matches.first.tolist() \
+            else matches.found
+        explanation = explain(evaluator, found[number], seg, docnum - seg.offset)
     return Hit(id=release.id, score=float(matches.scores[position]), title=release.title, url=release.url,
                published=release.published, agency=release.agency, source=release.source, dateline=release.dateline,
                snippet=text, highlights=marks, cluster=release.cluster, explanation=explanation, release=release)
@@ -241,7 +276,10 @@ def run(index: Index, request: SearchRequest) -> Results:
 def _run(evaluator: Evaluator, request: SearchRequest, *, snippets: bool = True) -> Results:
     started = time.perf_counter()
     typed, node = _plan(request)
-    matches = _match(evaluator, node, expand=request.expand, explain=request.explain)
+    # the first hits are the query's own with feedback over the tail or without: it is made only when hits
+    # after them are shown (or their clusters' may be)
+    tail = request.sort == "relevance" and (request.collapse or request.page * request.limit > feedback.TAIL_AFTER)
+    matches = _match(evaluator, node, expand=request.expand, explain=request.explain, tail=tail)
     counted, more = facet_counts.count(evaluator.segments, matches.masks, request.facets, top=request.facet_limit) \
         if request.facets else ({}, {})
     first = (request.page - 1) * request.limit
@@ -291,14 +329,17 @@ def _with_copies(hit: Hit, copies: int, sources: list[str]) -> Hit:
 
 def _bare_hits(evaluator: Evaluator, docnums: np.ndarray, scores: np.ndarray) -> list[Hit]:
     """Hits with their id and score only (`batch`), the ids read from the segments' id columns: a stored
-    release to unpack for each would cost most of a query."""
-    hits = []
-    for docnum, score in zip(docnums.tolist(), scores.tolist()):
-        seg = evaluator.segments[_segment_of(evaluator, docnum)]
+    release to unpack for each would cost most of a query. The segments are found for all the hits at once:
+    a hundred look-ups one by one cost a tenth of a query."""
+    numbers = np.searchsorted(evaluator.offsets, docnums, side="right") - 1
+    ids = []
+    for docnum, number in zip(docnums.tolist(), numbers.tolist()):
+        seg = evaluator.segments[number]
         codes, table = seg.codes("id")
-        hits.append(Hit(id=table[codes[docnum - seg.offset]], score=float(score), title="", url="", published=None,
-                        agency="", source="", dateline=Dateline(), snippet=""))
-    return hits
+        ids.append(table[codes[docnum - seg.offset]])
+    nowhere = Dateline()
+    return [Hit(id=id, score=score, title="", url="", published=None, agency="", source="", dateline=nowhere,
+                snippet="") for id, score in zip(ids, scores.tolist())]
 
 
 def matching_ids(index: Index, request: SearchRequest, ids: Iterable[str]) -> list[str]:
@@ -320,7 +361,7 @@ def export(index: Index, request: SearchRequest) -> Iterator[Hit]:
     """Every hit of a request, in its order (`limit` and `page` ignored), for --jsonl and --csv."""
     evaluator = Evaluator(index)
     _, node = _plan(request)
-    matches = _match(evaluator, node, expand=request.expand)
+    matches = _match(evaluator, node, expand=request.expand, tail=request.sort == "relevance")
     if not len(matches.docnums):
         return
     for position in _order(matches, request.sort, needed=len(matches.docnums)):

@@ -41,7 +41,7 @@ from .positions import phrase_frequencies
 from .query import All, And, Fuzzy, Node, Not, Or, Pattern, Phrase, Range, Term
 
 __all__ = ["WEIGHTS", "B", "K1", "IDF_FLOOR", "Alternatives", "Weighted", "Rescored", "Part", "Match", "Evaluator",
-           "scored_terms", "positive_terms"]
+           "rescored", "scored_terms", "positive_terms"]
 
 # Chosen on two judged collections together, news (TIME) and science abstracts (SciFact), then checked on
 # the bundled sample; the README's ranking section has the figures, the notes every candidate. A headline
@@ -293,12 +293,8 @@ class Evaluator:
             sub = self._evaluate(node.item, number, seg, statistics)
             return _scaled(sub, sub.mask, node.weight)
         if isinstance(node, Rescored):
-            sub = self._evaluate(node.query, number, seg, statistics)
-            extra = self._evaluate(node.extra, number, seg, statistics)
-            if extra.parts is not None:
-                for part in extra.parts:
-                    part.kind = "expansion"
-            return _summed(sub.mask, [_scaled(sub, sub.mask, 1.0 - node.weight), _scaled(extra, sub.mask, node.weight)])
+            return rescored(self._evaluate(node.query, number, seg, statistics),
+                            self._evaluate(node.extra, number, seg, statistics), node.weight)
         if isinstance(node, Or):
             subs = [self._evaluate(item, number, seg, statistics) for item in node.items]
             mask = np.zeros(seg.size, dtype=bool)
@@ -339,6 +335,15 @@ class Evaluator:
         if node.high is not None:
             mask &= values <= int(node.high.timestamp())
         return mask
+
+
+def rescored(match: Match, extra: Match, weight: float) -> Match:
+    """The documents `match` holds, scored (1 - weight) by it and `weight` by `extra` (feedback's terms,
+    whose parts become "expansion"); the sum `Rescored` stands for."""
+    if extra.parts is not None:
+        for part in extra.parts:
+            part.kind = "expansion"
+    return _summed(match.mask, [_scaled(match, match.mask, 1.0 - weight), _scaled(extra, match.mask, weight)])
 
 
 def _unscored(mask: np.ndarray, statistics: _Statistics) -> Match:
