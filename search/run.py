@@ -12,7 +12,6 @@ import numpy as np
 from wiredesk.index import MISSING, Index
 from wiredesk.index.analysis import spans
 from wiredesk.core.errors import QueryError
-from wiredesk.core.release import Dateline
 
 from . import facets as facet_counts
 from .dates import parse_when
@@ -273,8 +272,24 @@ def run(index: Index, request: SearchRequest) -> Results:
     return _run(Evaluator(index), request)
 
 
-def _run(evaluator: Evaluator, request: SearchRequest, *, snippets: bool = True) -> Results:
-    started = time.perf_counter()
+@dataclass
+class _Page:
+    """A request's matches, their facets, and the hits of the page asked for as positions into the matches
+    (with collapse, the positions of their clusters' representatives)."""
+
+    typed: Node  # the query as typed
+    node: Node  # with the filters and dates
+    matches: _Matches
+    shown: np.ndarray
+    counted: dict[str, list[tuple[str, int]]]
+    more: dict[str, int]
+    clusters: int | None = None  # with collapse: the clusters of the matches
+    copies: list[int] = field(default_factory=list)  # with collapse: the size of each shown hit's cluster
+    full: np.ndarray | None = None  # with collapse: every match in order, and each one's cluster key
+    keys: np.ndarray | None = None
+
+
+def _paged(evaluator: Evaluator, request: SearchRequest) -> _Page:
     typed, node = _plan(request)
     # the first hits are the query's own with feedback over the tail or without: it is made only when hits
     # after them are shown (or their clusters' may be)
@@ -282,32 +297,30 @@ def _run(evaluator: Evaluator, request: SearchRequest, *, snippets: bool = True)
     matches = _match(evaluator, node, expand=request.expand, explain=request.explain, tail=tail)
     counted, more = facet_counts.count(evaluator.segments, matches.masks, request.facets, top=request.facet_limit) \
         if request.facets else ({}, {})
-    first = (request.page - 1) * request.limit
-    order = _order(matches, request.sort, needed=min(len(matches.docnums), first + request.limit)) \
-        if len(matches.docnums) else np.zeros(0, dtype=np.int64)
-    clusters = None
-    if request.collapse and len(order):
+    first, last = (request.page - 1) * request.limit, request.page * request.limit
+    if request.collapse and len(matches.docnums):
         full = _order(matches, request.sort, needed=len(matches.docnums))
         representatives, copies, keys = _clusters(evaluator, matches, full)
-        clusters = len(representatives)
-        hits = []
-        for position, count in zip(representatives[first:first + request.limit].tolist(),
-                                   copies[first:first + request.limit].tolist()):
-            hit = _hit(evaluator, matches, position, explained=request.explain)
-            hits.append(_with_copies(hit, count, _copy_sources(evaluator, matches, full, keys, position)))
-    else:
-        clusters = 0 if request.collapse else None
-        page = order[first:first + request.limit]
-        if snippets:
-            hits = [_hit(evaluator, matches, p, explained=request.explain) for p in page]
-        else:
-            hits = _bare_hits(evaluator, matches.docnums[page], matches.scores[page])
-    suggestion = _suggest(evaluator, request.query, typed) if snippets else None
+        return _Page(typed, node, matches, representatives[first:last], counted, more, len(representatives),
+                     copies[first:last].tolist(), full, keys)
+    order = _order(matches, request.sort, needed=min(len(matches.docnums), last)) \
+        if len(matches.docnums) else np.zeros(0, dtype=np.int64)
+    return _Page(typed, node, matches, order[first:last], counted, more, 0 if request.collapse else None)
+
+
+def _run(evaluator: Evaluator, request: SearchRequest) -> Results:
+    started = time.perf_counter()
+    page = _paged(evaluator, request)
+    matches = page.matches
+    hits = [_hit(evaluator, matches, position, explained=request.explain) for position in page.shown.tolist()]
+    if page.full is not None and page.keys is not None:
+        hits = [_with_copies(hit, count, _copy_sources(evaluator, matches, page.full, page.keys, position))
+                for hit, count, position in zip(hits, page.copies, page.shown.tolist())]
     total = len(matches.docnums)
-    return Results(query=request.query, total=total, page=request.page, hits=tuple(hits),
-                   facets=counted, facets_more=more, suggestion=suggestion, clusters=clusters,
-                   took_ms=(time.perf_counter() - started) * 1000,
-                   reason=None if total or not snippets else _why_none(evaluator, typed, node))
+    return Results(query=request.query, total=total, page=request.page, hits=tuple(hits), facets=page.counted,
+                   facets_more=page.more, suggestion=_suggest(evaluator, request.query, page.typed),
+                   clusters=page.clusters, took_ms=(time.perf_counter() - started) * 1000,
+                   reason=None if total else _why_none(evaluator, page.typed, page.node))
 
 
 def _why_none(evaluator: Evaluator, typed: Node, node: Node) -> str | None:
@@ -327,19 +340,16 @@ def _with_copies(hit: Hit, copies: int, sources: list[str]) -> Hit:
     return replace(hit, copies=copies, copy_sources=tuple(sources))
 
 
-def _bare_hits(evaluator: Evaluator, docnums: np.ndarray, scores: np.ndarray) -> list[Hit]:
-    """Hits with their id and score only (`batch`), the ids read from the segments' id columns: a stored
-    release to unpack for each would cost most of a query. The segments are found for all the hits at once:
-    a hundred look-ups one by one cost a tenth of a query."""
-    numbers = np.searchsorted(evaluator.offsets, docnums, side="right") - 1
+def _ids(evaluator: Evaluator, docnums: np.ndarray) -> list[str]:
+    """The ids of global document numbers, read from the segments' id columns (`batch`): a stored release to
+    unpack for each would cost most of a query. The segments are found for all the numbers at once."""
     ids = []
+    numbers = np.searchsorted(evaluator.offsets, docnums, side="right") - 1
     for docnum, number in zip(docnums.tolist(), numbers.tolist()):
         seg = evaluator.segments[number]
         codes, table = seg.codes("id")
         ids.append(table[codes[docnum - seg.offset]])
-    nowhere = Dateline()
-    return [Hit(id=id, score=score, title="", url="", published=None, agency="", source="", dateline=nowhere,
-                snippet="") for id, score in zip(ids, scores.tolist())]
+    return ids
 
 
 def matching_ids(index: Index, request: SearchRequest, ids: Iterable[str]) -> list[str]:
@@ -390,14 +400,18 @@ def batch(index: Index, lines: Iterable[str], *, request: SearchRequest = Search
         try:
             if not query.strip() and not filtered:
                 raise QueryError("the line holds no query (an empty query would match every release)")
-            results = _run(evaluator, replace(request, query=query), snippets=False)
+            page = _paged(evaluator, replace(request, query=query))
+            # ids and scores are all a row shows: no Hit is made
+            hits = [{"id": id, "score": round(score, 4)} for id, score in
+                    zip(_ids(evaluator, page.matches.docnums[page.shown]), page.matches.scores[page.shown].tolist())]
         except QueryError as exc:
             yield {"qid": qid, "total": 0, "took_ms": round((time.perf_counter() - started) * 1000, 3), "hits": [],
                    "error": str(exc)}
             continue
-        row = {"qid": qid, "total": results.total, "took_ms": round(results.took_ms, 3),
-               "hits": [{"id": hit.id, "score": round(hit.score, 4)} for hit in results.hits]}
+        took = round((time.perf_counter() - started) * 1000, 3)
+        row = {"qid": qid, "total": len(page.matches.docnums), "took_ms": took, "hits": hits}
         if request.facets:
-            shown = results.to_dict()
+            shown = Results(query=query, total=row["total"], page=request.page, hits=(), facets=page.counted,
+                            facets_more=page.more).to_dict()
             row.update(facets=shown["facets"], facets_more=shown["facets_more"])
         yield row

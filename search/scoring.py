@@ -36,7 +36,7 @@ from wiredesk.index.analysis import term as analyse
 from wiredesk.index.analysis import terms as analyse_all
 from wiredesk.index.schema import TEXT_FIELDS
 
-from .arrays import added, distinct
+from .arrays import added
 from .positions import phrase_frequencies
 from .query import All, And, Fuzzy, Node, Not, Or, Pattern, Phrase, Range, Term
 
@@ -84,6 +84,7 @@ class Rescored(Node):
 
 
 Frequencies = dict[str, tuple[np.ndarray, np.ndarray]]  # field -> (local document numbers ascending, tf)
+Combined = tuple[np.ndarray, np.ndarray]  # (local document numbers holding a term in any field ascending, tf~)
 
 
 @dataclass
@@ -112,6 +113,7 @@ class _Statistics:
     """One query's terms over the snapshot: each term's frequencies in every segment, and its idf."""
 
     frequencies: dict[Node, list[Frequencies]]
+    combined: dict[Node, list[Combined]]  # the fields' frequencies weighted, normalised and added (tf~)
     idf: dict[Node, float]
     explain: bool
 
@@ -132,7 +134,8 @@ class Evaluator:
         # acronym look-ups of this snapshot, kept for the next query of a batch
         self._long_forms: dict[str, tuple[str, ...]] = {}
         self._forms_from: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        self._latest: dict[Node, list[Frequencies]] = {}  # the frequencies read for the last query
+        # the frequencies read for the last query, and tf~ made of them
+        self._latest: dict[Node, tuple[list[Frequencies], list[Combined]]] = {}
 
     # rewriting
 
@@ -221,20 +224,22 @@ class Evaluator:
         return self.index.doc_frequency(name, text)
 
     def _statistics(self, node: Node, *, explain: bool) -> _Statistics:
-        frequencies: dict[Node, list[Frequencies]] = {}
+        read: dict[Node, tuple[list[Frequencies], list[Combined]]] = {}
         for term in scored_terms(node):
             if term in self._latest:  # the last query's, as feedback's second pass asks for them again
-                frequencies[term] = self._latest[term]
-            elif term not in frequencies:
-                frequencies[term] = [self._frequencies(term, seg) for seg in self.segments]
-        self._latest = frequencies
+                read[term] = self._latest[term]
+            elif term not in read:
+                per_segment = [self._frequencies(term, seg) for seg in self.segments]
+                read[term] = per_segment, [self._combined(found, seg) for found, seg in zip(per_segment, self.segments)]
+        self._latest = read
         idf = {}
-        for term, per_segment in frequencies.items():
+        for term, (_, combined) in read.items():
             if term not in self._document_frequencies:
                 self._document_frequencies[term] = sum(
-                    int(np.count_nonzero(seg.live[_holding(found)])) for seg, found in zip(self.segments, per_segment))
+                    int(np.count_nonzero(seg.live[ids])) for seg, (ids, _) in zip(self.segments, combined))
             idf[term] = self.idf(self._document_frequencies[term])
-        return _Statistics(frequencies, idf, explain)
+        return _Statistics({term: found for term, (found, _) in read.items()},
+                           {term: combined for term, (_, combined) in read.items()}, idf, explain)
 
     def _frequencies(self, node: Node, seg: Segment) -> Frequencies:
         """A term's frequency in each text field of one segment's documents (fields without it left out)."""
@@ -275,9 +280,10 @@ class Evaluator:
 
     def _evaluate(self, node: Node, number: int, seg: Segment, statistics: _Statistics) -> Match:
         if _is_scored(node):
-            found, idf = statistics.frequencies[node][number], statistics.idf[node]
-            mask, scores = self._bm25f(found, idf, seg)
-            parts = [Part(node, _kind(node), idf, 1.0, found, scores)] if statistics.explain else None
+            idf = statistics.idf[node]
+            mask, scores = self._bm25f(statistics.combined[node][number], idf, seg)
+            parts = [Part(node, _kind(node), idf, 1.0, statistics.frequencies[node][number], scores)] \
+                if statistics.explain else None
             return Match(mask, scores, parts)
         if isinstance(node, Term):  # an exact field: a filter
             mask = np.zeros(seg.size, dtype=bool)
@@ -316,11 +322,15 @@ class Evaluator:
             return _scaled(_summed(mask, subs), mask, 1.0)
         raise TypeError(f"cannot evaluate {node!r}")
 
-    def _bm25f(self, found: Frequencies, idf: float, seg: Segment) -> tuple[np.ndarray, np.ndarray]:
-        """The documents holding a term, and their scores by the formula of the module's docstring."""
+    def _combined(self, found: Frequencies, seg: Segment) -> Combined:
+        """The documents holding a term in any field, and its tf~ in each (the module's formula)."""
         parts = [(ids, self.normalised(name, frequency, seg.lengths(name)[ids]))
                  for name, (ids, frequency) in found.items()]
-        ids, tf = added(parts) if parts else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        return added(parts) if parts else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+
+    def _bm25f(self, combined: Combined, idf: float, seg: Segment) -> tuple[np.ndarray, np.ndarray]:
+        """The documents holding a term, and their scores by the formula of the module's docstring."""
+        ids, tf = combined
         mask = np.zeros(seg.size, dtype=bool)
         mask[ids] = True
         scores = np.zeros(seg.size, dtype=np.float32)
@@ -389,14 +399,6 @@ def scored_terms(node: Node) -> list[Node]:
     if isinstance(node, Rescored):
         return scored_terms(node.query) + scored_terms(node.extra)
     return []
-
-
-def _holding(found: Frequencies) -> np.ndarray:
-    """The documents holding a term in any field, ascending."""
-    lists = [ids for ids, _ in found.values()]
-    if len(lists) == 1:
-        return lists[0]
-    return distinct(np.sort(np.concatenate(lists))) if lists else np.zeros(0, dtype=np.int64)
 
 
 def positive_terms(node: Node) -> set[str]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from indexfixtures import SAMPLE, generated, make_index, release
+from indexfixtures import SAMPLE, at, generated, make_index, release
 
-from wiredesk.search import SearchRequest, run
+from wiredesk.search import SearchRequest, batch, run
 
 _FILLER = "The report covers several other matters discussed at length during the annual review meeting."
 
@@ -88,4 +88,39 @@ def test_expand_reorders_what_the_query_matched_and_says_so(index):
     kinds = {term.kind for hit in expanded.hits for term in hit.explanation.terms}
     assert kinds == {"word", "expansion"}
     for hit in expanded.hits:
+        assert sum(term.score for term in hit.explanation.terms) == pytest.approx(hit.score, rel=1e-4)
+
+
+@pytest.fixture(scope="module")
+def tail_index(tmp_path_factory):
+    # twelve stories about a glacier's melt, then releases naming a glacier in passing: "related" says what
+    # the twelve say but is the oldest and the longest of those, so the query's words alone put it last
+    surveys = [release(f"s{n}", f"The glacier melt and the ice sheet retreat were measured again. {_FILLER}",
+                       title=f"Glacier survey {n}", published=at(f"2025-03-{n + 1:02d}")) for n in range(12)]
+    passing = [release(f"p{n}", f"A glacier was named in passing. {_FILLER}", published=at(f"2025-02-{n + 2:02d}"))
+               for n in range(8)]
+    related = release("related", f"A glacier was named in passing, its melt and its ice sheet. {_FILLER}",
+                      published=at("2025-01-01"))
+    ix = make_index(tmp_path_factory.mktemp("tail"), [*surveys, *passing, related, *generated(200)])
+    yield ix
+    ix.close()
+
+
+def test_after_the_first_ten_a_release_like_the_best_ones_comes_first(tail_index):
+    first_page = _ids(tail_index, "glacier")[:10]
+    assert len(first_page) == 10 and all(id.startswith("s") for id in first_page)
+    hits = run(tail_index, SearchRequest(query="glacier", limit=50)).hits
+    ids = [hit.id for hit in hits]
+    assert ids[:10] == [hit.id for hit in run(tail_index, SearchRequest(query="glacier", limit=10)).hits]
+    assert ids[10:12] == ["s1", "s0"] and ids[12] == "related" and sorted(ids[13:]) == [f"p{n}" for n in range(8)]
+    assert [hit.id for hit in run(tail_index, SearchRequest(query="glacier", limit=10, page=2)).hits] == ids[10:20]
+    rows = list(batch(tail_index, ["q\tglacier"], request=SearchRequest(limit=50)))
+    assert [hit["id"] for hit in rows[0]["hits"]] == ids
+
+
+def test_the_first_ten_are_explained_by_the_query_and_the_rest_by_feedback_too(tail_index):
+    hits = run(tail_index, SearchRequest(query="glacier", limit=50, explain=True)).hits
+    for n, hit in enumerate(hits):
+        kinds = {term.kind for term in hit.explanation.terms}
+        assert kinds == ({"word"} if n < 10 else {"word", "expansion"}), (n, hit.id)
         assert sum(term.score for term in hit.explanation.terms) == pytest.approx(hit.score, rel=1e-4)
