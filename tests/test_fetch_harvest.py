@@ -95,7 +95,9 @@ def wire(site: Site, tmp_path: Path) -> Config:
         "/news/ok": [Reply(200, article("Solar parks"), HTML)],
         "/news/flaky": [Reply(503), Reply(200, article("Flaky wire"), HTML)],
         "/news/busy": [Reply(429, headers={"Retry-After": "1"}), Reply(200, article("Busy wire"), HTML)],
-        "/news/slow": [Reply(200, article("Slow"), HTML, delay=1.0)],
+        # far past the timeout, so that a client starved of CPU still times out first (its data cannot be waiting
+        # when it wakes); the server stops waiting as soon as the client leaves
+        "/news/slow": [Reply(200, article("Slow"), HTML, delay=60.0)],
         "/news/moved": [Reply(301, headers={"Location": "/news/moved2"})],
         "/news/moved2": [Reply(302, headers={"Location": "/news/final"})],
         "/news/final": [Reply(200, article("Moved story"), HTML)],
