@@ -84,8 +84,7 @@ class ConfigFile:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         try:
-            self._text = self.path.read_text(encoding="utf-8")
-            self.document = tomlkit.parse(self._text)
+            self.document = tomlkit.parse(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read: {exc}", path=str(self.path)) from exc
         except tomlkit.exceptions.ParseError as exc:
@@ -151,5 +150,4 @@ class ConfigFile:
         except OSError as exc:
             temp.unlink(missing_ok=True)
             raise StorageError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
-        self._text = text
         return config

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from .configfile import ConfigFile, source_name
 from .core.config import Config, parse_duration
+from .core.urls import origin_entry, url_problem
 from .core.errors import ConfigError, FetchError, RefusedError, RunError, Skip, UsageError
 from .opml import Outline, read_opml, write_opml
 
@@ -49,6 +50,10 @@ def _path(config: Config) -> Path:
     return config.path
 
 
+def _web_address(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https") and not url_problem(url)
+
+
 def _following(config: Config, url: str) -> str | None:
     return next((s.name for s in config.sources if s.url == url), None)
 
@@ -58,12 +63,11 @@ def add_source(config: Config, url: str, *, name: str = "", agency: str = "", ev
     """Find the feed or sitemap behind `url` (`ingest.discover`, through the polite fetcher) and add the best
     one to the config as a source. RunError when nothing is found; RefusedError when the config follows it
     already; UsageError for a bad `url`, `every` or a taken `name`."""
-    from wiredesk.core.urls import origin_entry, url_problem
     from wiredesk.ingest import discover
 
     if "://" not in url:
         url = f"https://{url}"
-    if urlsplit(url).scheme not in ("http", "https") or url_problem(url):
+    if not _web_address(url):
         raise UsageError(f"not an http(s) address: {url!r}")
     if every:
         try:
@@ -128,9 +132,7 @@ def import_opml(config: Config, data: bytes) -> ImportedSources:
     result = ImportedSources()
     followed = {s.url for s in config.sources}
     for outline in outlines:
-        from wiredesk.core.urls import url_problem
-
-        if urlsplit(outline.xml_url).scheme not in ("http", "https") or url_problem(outline.xml_url):
+        if not _web_address(outline.xml_url):
             result.skipped.append({"url": outline.xml_url, "reason": "not an http(s) address"})
             continue
         if outline.xml_url in followed:
