@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from wiredesk.core.errors import LockedError, StorageError
+from wiredesk.core.files import replace_file
 
 from . import backend
 from .schema import SCHEMA_VERSION
@@ -128,18 +129,8 @@ def open_storage(folder: Path) -> backend.Storage:
 
 def swap_pointer(root: Path, folder: Path) -> None:
     """Make `folder` current in one atomic step: readers see the old folder or the new one, never neither."""
-    temp = root / f"{POINTER}.{os.getpid()}.tmp"
     try:
-        with open(temp, "w", encoding="utf-8") as out:
-            out.write(folder.name + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, root / POINTER)
-        dirfd = os.open(root, os.O_RDONLY)
-        try:
-            os.fsync(dirfd)
-        finally:
-            os.close(dirfd)
+        replace_file(root / POINTER, (folder.name + "\n").encode("utf-8"), durable=True)
     except OSError as exc:
         raise _storage_error("update", root / POINTER, exc) from exc
 

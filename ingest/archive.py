@@ -17,7 +17,7 @@ latest version of a key is its last line in the last pack holding it, and any pa
 is older.
 
 Blobs are content-addressed, so a page fetched again unchanged costs nothing. Every file is written to a
-temporary name in the same folder and moved into place with `os.replace`, so a process killed mid-write
+temporary name in the same folder and moved into place in one step (`wiredesk.core.files`), so a process killed mid-write
 leaves either the old file or the new one. The blob is written before the entry that names it.
 """
 
@@ -26,8 +26,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
-import tempfile
 import time
 import zlib
 from collections.abc import Iterator
@@ -37,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from wiredesk.core.errors import StorageError
+from wiredesk.core.files import replace_file
 from wiredesk.core.release import Hints
 
 from .page import RawPage
@@ -194,14 +193,7 @@ def _pack_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
 def _atomic_write(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
+        replace_file(path, data)
     except OSError as exc:
         raise StorageError(f"cannot write to the archive at {path}: {exc}") from exc
 

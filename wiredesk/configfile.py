@@ -7,7 +7,6 @@ atomic rename: a change that would make the config unreadable is refused and the
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +17,7 @@ from tomlkit.items import AoT, Table
 
 from .core.config import Config, parse_config
 from .core.errors import ConfigError, RefusedError, StorageError
+from .core.files import replace_file
 
 __all__ = ["STARTER", "write_starter", "ConfigFile", "source_name"]
 
@@ -143,11 +143,8 @@ class ConfigFile:
         """Check the changed file as `wiredesk` reads it, then put it in place at once; the config read."""
         text = self.text()
         config = parse_config(text, path=self.path)  # ConfigError, naming the key: the file is not touched
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            temp.write_text(text, encoding="utf-8")
-            os.replace(temp, self.path)
+            replace_file(self.path, text.encode("utf-8"))
         except OSError as exc:
-            temp.unlink(missing_ok=True)
             raise StorageError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
         return config

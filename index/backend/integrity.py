@@ -19,10 +19,11 @@ wrote none) is not checked; the next commit, or `wiredesk index check --repair`,
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from wiredesk.core.files import replace_file
 
 __all__ = ["Damage", "SUMS", "seal", "sealed", "verify"]
 
@@ -58,9 +59,7 @@ def _record(path: Path) -> list[int]:
 
 
 def _write(path: Path, files: dict[str, list[int]]) -> None:
-    temp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    temp.write_text(json.dumps({"files": files}, sort_keys=True), encoding="utf-8")
-    os.replace(temp, path)
+    replace_file(path, json.dumps({"files": files}, sort_keys=True).encode("utf-8"))
 
 
 def sealed(folder: Path, segment: str) -> bool:
