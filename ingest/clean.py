@@ -314,9 +314,29 @@ def _rule_paragraphs(tree: lxml_html.HtmlElement) -> list[str]:
     return [text for container in containers if id(container) not in inside for text in block_paragraphs(container)]
 
 
+# The elements of the generic extractor's output that sit inside a line of text (a link, emphasis, a
+# deletion); every other one (a line break, a list item, a table cell) separates words.
+_INLINE = frozenset({"ref", "hi", "del"})
+
+
+def _block_text(block: etree._Element) -> str:
+    """A block of the generic extractor's output as one line: a link's text runs into the comma after it
+    ("from the pandemic, but"), a line break or a cell boundary is a space."""
+    parts: list[str] = []
+    for event, node in etree.iterwalk(block, events=("start", "end")):
+        spaced = node is not block and node.tag not in _INLINE
+        if event == "start":
+            parts.append(" " if spaced else "")
+            parts.append(node.text or "" if isinstance(node.tag, str) else "")
+        elif node is not block:
+            parts.append(" " if spaced else "")
+            parts.append(node.tail or "")
+    return _squash("".join(parts))
+
+
 def _link_share(element: etree._Element) -> float:
-    text = _squash(" ".join(element.itertext()))
-    linked = sum(len(_squash(" ".join(ref.itertext()))) for ref in element.iter("ref"))
+    text = _block_text(element)
+    linked = sum(len(_block_text(ref)) for ref in element.iter("ref"))
     return linked / len(text) if text else 0.0
 
 
@@ -330,13 +350,13 @@ def _generic_paragraphs(tree: lxml_html.HtmlElement, url: str) -> list[str]:
     paragraphs: list[str] = []
     for block in body:
         if block.tag == "list":
-            items = [item for item in block.iter("item") if _squash(" ".join(item.itertext()))]
+            items = [item for item in block.iter("item") if _block_text(item)]
             # a list of links is a "related stories" box, not part of the story
             if len(items) >= 2 and sum(_link_share(i) for i in items) / len(items) > _LINK_LIST_SHARE:
                 continue
-            paragraphs.extend(_squash(" ".join(i.itertext())) for i in items)
+            paragraphs.extend(_block_text(i) for i in items)
         else:
-            text = _squash(" ".join(block.itertext()))
+            text = _block_text(block)
             if text:
                 paragraphs.append(text)
     return paragraphs
@@ -425,7 +445,7 @@ def _text_blocks(tree: lxml_html.HtmlElement) -> list[tuple[str, bool]]:
     found: list[tuple[str, bool]] = []
 
     def flush(parts: list[str], has_time: bool, element: lxml_html.HtmlElement) -> None:
-        text = _squash(" ".join(parts))
+        text = _squash("".join(parts))
         if text:
             found.append((text, len(text) < _SHORT and (has_time or _names_meta(element))))
 

@@ -193,6 +193,11 @@ def parse_html(html: str) -> lxml_html.HtmlElement | None:
     if not html.strip():
         return None
     try:
-        return lxml_html.document_fromstring(html, parser=_PARSER)
+        tree = lxml_html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
+    # a line break parts the words on either side as a browser shows them, so every reader of the tree's
+    # text (`text_content()`) sees "in Mexico City", not "inMexico City"
+    for line_break in tree.iter("br"):
+        line_break.tail = " " + (line_break.tail or "")
+    return tree

@@ -172,3 +172,11 @@ def test_visible_stamp_and_source_line_when_metadata_is_silent():
     # printed without a zone: Xinhua's own time, Beijing's
     assert release.published == datetime(2012, 6, 4, 1, 20, tzinfo=timezone.utc)
     assert release.published_local.isoformat() == "2012-06-04T09:20:00+08:00"
+
+
+def test_a_link_runs_into_the_punctuation_after_it_and_a_line_break_parts_words():
+    html = f"""<html><head><title>Economy grows</title></head><body><article><h1>Economy grows</h1>{PROSE}
+    <p>The economy has recovered <a href="/p">from the pandemic</a><!-- -->, said the <a href="/i">institute</a>.
+    Its head spoke in<br>Mexico City on <a href="/f">Friday</a>'s call.</p></article></body></html>"""
+    body = "\n\n".join(clean(html).paragraphs)
+    assert "recovered from the pandemic, said the institute. Its head spoke in Mexico City on Friday's call." in body
