@@ -58,6 +58,14 @@ _ZONE_NAMES = {
     "JST": 9 * 3600, "KST": 9 * 3600, "HKT": 8 * 3600, "SGT": 8 * 3600, "MSK": 3 * 3600,
 }
 
+
+
+def _zone_offset(name: str | None, offset: int | None) -> int | None:
+    """dateutil's zone for a parsed date: a stated offset, a known abbreviation's, else None (the date is
+    then taken in the caller's zone: an abbreviation no one can read is not UTC, nor the machine's zone)."""
+    return offset if offset is not None else _ZONE_NAMES.get(name or "")
+
+
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _ISO_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -98,11 +106,11 @@ def parse_date(text: str, *, zone: tzinfo = timezone.utc) -> datetime | None:
 def _free_text_date(text: str) -> datetime | None:
     """A date in free text; words around it (`Published 2025-04-16 08:10`) are passed over, numbers never."""
     try:
-        return date_parser.parse(text, default=datetime(1, 1, 1), tzinfos=_ZONE_NAMES)
+        return date_parser.parse(text, default=datetime(1, 1, 1), tzinfos=_zone_offset)
     except (ValueError, OverflowError, date_parser.ParserError):
         pass
     try:
-        moment, skipped = date_parser.parse(text, default=datetime(1, 1, 1), tzinfos=_ZONE_NAMES, fuzzy_with_tokens=True)
+        moment, skipped = date_parser.parse(text, default=datetime(1, 1, 1), tzinfos=_zone_offset, fuzzy_with_tokens=True)
     except (ValueError, OverflowError, date_parser.ParserError):
         return None
     return None if any(ch.isdigit() for token in skipped for ch in token) else moment

@@ -1,5 +1,6 @@
 """Dates: every form parsed to aware UTC; dateline dates never in the future; Indian wires in IST."""
 
+import warnings
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import given, settings
@@ -52,3 +53,11 @@ def test_dateline_dates_are_never_after_the_reference(reference, month, day):
 def test_parse_date_never_raises_and_is_aware(text):
     found = parse_date(text)
     assert found is None or found.utcoffset() == timedelta(0)
+
+
+def test_a_zone_abbreviation_no_one_can_read_is_the_pages_zone_without_a_warning():
+    cairo = timezone(timedelta(hours=2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert parse_date("16 Apr 2025 10:00 GY", zone=cairo) == datetime(2025, 4, 16, 10, tzinfo=cairo)
+        assert parse_date("16 Apr 2025 10:00 EDT", zone=cairo) == datetime(2025, 4, 16, 14, tzinfo=timezone.utc)
