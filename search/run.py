@@ -19,7 +19,7 @@ from .query import And, Node, Not, Or, Range, Stored, Term, date_column, filter_
 from .results import Hit, Results
 from . import feedback
 from .explain import explain
-from .scoring import Evaluator, Match, positive_terms, rescored, scored_terms
+from .scoring import Evaluator, Match, positive_terms, rescored, scaled, scored_terms
 from .snippets import snippet
 
 __all__ = ["SearchRequest", "SORTS", "run", "export", "batch"]
@@ -106,10 +106,26 @@ def _with_tail(evaluator: Evaluator, matches: _Matches, *, query_terms: int, exp
         return matches
     found = [rescored(base, extra, feedback.TAIL_WEIGHT)
              for base, extra in zip(matches.found, evaluator.match(model, explain=explain))]
-    scores = np.concatenate([match.scores[np.flatnonzero(mask)] for match, mask in zip(found, matches.masks)])
+    scores = _scores(found, matches.masks)
     first = top[:feedback.TAIL_AFTER]
+    # The hits after the tenth show below it. Feedback's words can outweigh a query of common words (whose
+    # idf is near its floor), so where one would score above the tenth hit, the whole tail is scaled down
+    # alike: its order stays, and its explanations still add up.
+    tenth, rest = float(matches.scores[first].min()), np.delete(scores, first)
+    if tenth > 0 and len(rest) and float(rest.max()) >= tenth:
+        found = [scaled(match, tenth / float(rest.max()) * _STRICTLY_BELOW) for match in found]
+        scores = _scores(found, matches.masks)
     scores[first] = matches.scores[first]
     return replace(matches, scores=scores, found=found, first=first, first_found=matches.found)
+
+
+# a factor that keeps a scaled score under its bound whatever float32 rounding does (a few units in the last place)
+_STRICTLY_BELOW = 1 - 1e-6
+
+
+def _scores(found: list[Match], masks: list[np.ndarray]) -> np.ndarray:
+    """The scores of the matching documents, segment after segment (the order of `_Matches.docnums`)."""
+    return np.concatenate([match.scores[np.flatnonzero(mask)] for match, mask in zip(found, masks)])
 
 
 def _matched(evaluator: Evaluator, node: Node, *, explain: bool) -> _Matches:

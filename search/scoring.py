@@ -41,7 +41,7 @@ from .positions import phrase_frequencies
 from .query import All, And, Fuzzy, Node, Not, Or, Pattern, Phrase, Range, Term
 
 __all__ = ["WEIGHTS", "B", "K1", "IDF_FLOOR", "Alternatives", "Weighted", "Rescored", "Part", "Match", "Evaluator",
-           "rescored", "scored_terms", "positive_terms"]
+           "rescored", "scaled", "scored_terms", "positive_terms"]
 
 # Chosen on two judged collections together, news (TIME) and science abstracts (SciFact), then checked on
 # the bundled sample; the README's ranking section has the figures, the notes every candidate. A headline
@@ -354,6 +354,11 @@ def rescored(match: Match, extra: Match, weight: float) -> Match:
         for part in extra.parts:
             part.kind = "expansion"
     return _summed(match.mask, [_scaled(match, match.mask, 1.0 - weight), _scaled(extra, match.mask, weight)])
+
+
+def scaled(match: Match, factor: float) -> Match:
+    """A match with every score, and every part of it, counted `factor` times."""
+    return _scaled(match, match.mask, factor)
 
 
 def _unscored(mask: np.ndarray, statistics: _Statistics) -> Match:

@@ -124,3 +124,29 @@ def test_the_first_ten_are_explained_by_the_query_and_the_rest_by_feedback_too(t
         kinds = {term.kind for term in hit.explanation.terms}
         assert kinds == ({"word"} if n < 10 else {"word", "expansion"}), (n, hit.id)
         assert sum(term.score for term in hit.explanation.terms) == pytest.approx(hit.score, rel=1e-4)
+
+
+
+@pytest.fixture(scope="module")
+def common_word_index(tmp_path_factory):
+    # "india" is in every release, so its idf is at the floor and its scores are small; the three best (the
+    # shortest) are about green hydrogen, as are releases far down the list, whose rarer words feedback
+    # weighs far more than the query's own
+    best = [release(f"b{n}", f"India green hydrogen electrolyser plant {n}.", title=f"Hydrogen plant {n}") for n in range(3)]
+    plain = [release(f"c{n}", f"India and its partners. {_FILLER} {_FILLER[: 10 + 3 * n]}") for n in range(20)]
+    distant = [release(f"d{n}", f"India. {_FILLER} {_FILLER} {_FILLER} A green hydrogen electrolyser plant.")
+               for n in range(6)]
+    ix = make_index(tmp_path_factory.mktemp("common"), [*best, *plain, *distant])
+    yield ix
+    ix.close()
+
+
+def test_scores_never_rise_down_the_list_and_the_tail_still_adds_up(common_word_index):
+    hits = run(common_word_index, SearchRequest(query="india", limit=50, explain=True)).hits
+    ids = [hit.id for hit in hits]
+    assert len(hits) == 29 and ids[:10] == [hit.id for hit in run(common_word_index, SearchRequest(query="india")).hits]
+    assert {hit.id for hit in hits[10:14]} & {f"d{n}" for n in range(6)}  # feedback still lifts the related ones
+    scores = [hit.score for hit in hits]
+    assert all(later <= earlier for earlier, later in zip(scores, scores[1:])), scores
+    for hit in hits:
+        assert sum(term.score for term in hit.explanation.terms) == pytest.approx(hit.score, rel=1e-4)
