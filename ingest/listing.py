@@ -54,4 +54,4 @@ def listing_reason(*, links: HeadlineLinks, paragraphs: Sequence[str], is_articl
     prose = [p for p in paragraphs if _prose(p)]
     if len(prose) > _MAX_PROSE or sum(len(p.split()) for p in prose) >= links.words:
         return None
-    return f"no article: looks like a listing page ({links.count} headline links, {len(prose)} paragraphs of prose)"
+    return f"no article: looks like a listing page ({links.count} headline links, {len(prose)} paragraph{'' if len(prose) == 1 else 's'} of prose)"
