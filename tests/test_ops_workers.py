@@ -4,7 +4,9 @@ fails alone; a task past its deadline has its worker replaced; workers never see
 from __future__ import annotations
 
 import os
+import random
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -87,3 +89,24 @@ def test_workers_ignore_ctrl_c_even_while_starting_and_close_ends_them() -> None
         busy = pool.submit(pid_after, 60)
         time.sleep(0.2)
     assert busy.done() and not any(alive(pid) for pid in workers)
+
+
+def test_ctrl_c_at_any_moment_of_the_first_task_leaves_a_pool_that_closes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the first submit starts the pool's manager thread: a Ctrl-C between creating it and starting it left
+    # a thread that close() could not join ("cannot join thread before it is started")
+    rng = random.Random(7)
+    interrupted, thread_errors = 0, []
+    monkeypatch.setattr(threading, "excepthook", lambda args: thread_errors.append(args.exc_value))
+    for _ in range(300):
+        pool = WorkerPool(1)
+        timer = threading.Timer(rng.uniform(0, 4e-4), os.kill, (os.getpid(), signal.SIGINT))
+        try:
+            timer.start()
+            pool.submit(time.sleep, 0)
+            timer.join()
+            time.sleep(0.01)  # the handler runs here at the latest
+        except KeyboardInterrupt:
+            interrupted += 1
+            timer.join()
+        pool.close()
+    assert interrupted == 300 and thread_errors == []

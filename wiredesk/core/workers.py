@@ -34,8 +34,9 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from socket import socketpair
@@ -86,6 +87,26 @@ class _Result:
     trace: str = ""
 
 
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back for the block and delivered after it. Python raises them in the main
+    thread at any line, even inside `Thread.start()`, which would leave a thread that `close()` can neither
+    join (not started) nor know of (started, not yet recorded). Blocking the signals would not do: the
+    kernel hands them to another thread, and Python still raises them here."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # the signals' exceptions are raised in the main thread only
+        return
+    held: list[int] = []
+    previous = {number: signal.signal(number, lambda number, frame: held.append(number)) for number in _SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        for number in held:
+            signal.raise_signal(number)
+
+
 class WorkerPool:
     """Up to `size` worker processes, started as tasks arrive; `close()` (or the `with` block) ends them."""
 
@@ -118,8 +139,10 @@ class WorkerPool:
                 raise RuntimeError("the worker pool is closed")
             self._pending.append(task)
             if self._manager is None:
-                self._manager = threading.Thread(target=self._manage, name=f"{self.name}-manager", daemon=True)
-                self._manager.start()
+                with _signals_held():
+                    manager = threading.Thread(target=self._manage, name=f"{self.name}-manager", daemon=True)
+                    manager.start()
+                    self._manager = manager
         self._wake()
         return task.future
 
