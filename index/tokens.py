@@ -18,12 +18,12 @@ from typing import Any, Sequence
 import numpy as np
 
 from wiredesk.core.errors import WorkerDied
+from wiredesk.core.memory import return_freed_memory
 from wiredesk.core.release import Release
 from wiredesk.core.workers import WorkerPool
 
 from .analysis import terms
 from .clusters import signature_of
-from .memory import return_freed_memory
 from .schema import release_fields, text_values
 
 __all__ = ["FIELDS", "LEAD_OF", "CHUNK", "Tokens", "Analysed", "Analyser", "analyse"]

@@ -15,11 +15,11 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from wiredesk.core.memory import return_freed_memory
 from wiredesk.core.release import Release
 
 from . import clusters
 from .backend.writing import Commit
-from .memory import return_freed_memory
 from .merging import to_fold
 from .schema import document_fields, stored_release
 from .tokens import Analysed, Analyser, analyse

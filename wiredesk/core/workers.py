@@ -43,6 +43,7 @@ from socket import socketpair
 from typing import Any, TypeVar
 
 from .errors import WorkerDied, WorkerError, WorkerTimeout
+from .memory import return_freed_memory
 
 __all__ = ["WorkerPool", "InThread", "RETRIES"]
 
@@ -364,6 +365,7 @@ def serve(conn: Connection, parent: int) -> None:
     """A worker's life: warm up, then read a task, say it began, run it, send its result; until the pipe
     closes."""
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True, name="wiredesk-orphan-watch").start()
+    return_freed_memory()  # before the warm-up, whose parsing the worker drops at once (see memory.py)
     try:
         warm = pickle.loads(conn.recv_bytes())
         if warm is not None:
