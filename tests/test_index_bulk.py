@@ -18,7 +18,7 @@ from wiredesk.index import open_index
 from wiredesk.index.analysis import terms
 from wiredesk.index.clusters import signature_of
 from wiredesk.index.backend.persisted import Codec
-from wiredesk.index.merging import MERGE_FACTOR, SMALL, to_fold
+from wiredesk.index.merging import LARGEST, MERGE_FACTOR, SMALL, to_fold
 from wiredesk.index.schema import document_fields
 from wiredesk.search import SearchRequest, run
 
@@ -84,6 +84,24 @@ def test_one_commit_per_release_gives_the_same_results(tmp_path, releases):
         assert outcome(bulk, query) == outcome(single, query), query
 
 
+def test_segments_folded_a_few_stored_releases_at_a_time_give_the_same_index(tmp_path, releases, monkeypatch):
+    monkeypatch.setattr("wiredesk.index.writer._FOLD_CHUNK", 7)  # each fold reads its releases in many chunks
+    bulk = make_index(tmp_path / "bulk", releases)
+    batched = open_index(tmp_path / "batched" / "index")
+    for start in range(0, len(releases), 30):
+        with batched.writer() as writer:
+            writer.add(releases[start:start + 30])
+    assert len(batched.segments()) < len(releases) // 30  # folds happened
+    batched.optimize()
+    assert len(batched.segments()) == 1
+    for release in releases:
+        assert batched.get(release.id) == bulk.get(release.id)
+    for query in QUERIES:
+        assert outcome(batched, query) == outcome(bulk, query), query
+    for name in ("title", "body", "acronyms"):
+        assert batched.field_length(name) == bulk.field_length(name)
+
+
 def test_reimport_updates_and_does_not_duplicate(tmp_path, releases):
     ix = make_index(tmp_path, releases)
     changed = replace(releases[-1], body="A wholly new text about zeppelins.", content_hash="")
@@ -104,6 +122,10 @@ def test_merge_policy_folds_small_and_piled_up_segments():
     assert to_fold([200] * MERGE_FACTOR, [200] * MERGE_FACTOR, 200) == MERGE_FACTOR  # a tier piled up
     assert to_fold([200] * (MERGE_FACTOR - 1), [200] * (MERGE_FACTOR - 1), 200) == 0
     assert to_fold([5000, 100], [5000, 300], 5000) == 1  # mostly deleted
+    # no fold makes a segment above LARGEST: a pile of large segments stays, its fold would not fit in memory
+    large = [LARGEST // 2 + 1] * MERGE_FACTOR
+    assert to_fold(large, large, LARGEST // 2 + 1) == 0
+    assert to_fold([LARGEST, 100], [LARGEST, 300], LARGEST) == 0
 
 
 _KILLED_IMPORT = """
