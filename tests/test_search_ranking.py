@@ -150,3 +150,17 @@ def test_scores_never_rise_down_the_list_and_the_tail_still_adds_up(common_word_
     assert all(later <= earlier for earlier, later in zip(scores, scores[1:])), scores
     for hit in hits:
         assert sum(term.score for term in hit.explanation.terms) == pytest.approx(hit.score, rel=1e-4)
+
+
+def test_a_long_lived_reader_answers_as_a_fresh_one(tmp_path):
+    # decoded posting lists are kept between queries of one process: a second pass over the same queries,
+    # and a reader opened afresh, see the same hits and scores
+    ix = make_index(tmp_path / "warm", [*SAMPLE, *generated(300)])
+    lines = ["a\tsolar power", "b\tminister budget", "c\t\"solar power\"", "d\tharbour OR port", "e\tbudget"]
+    request = SearchRequest(limit=50)
+    first = [(row["qid"], row["hits"]) for row in batch(ix, lines, request=request)]
+    again = [(row["qid"], row["hits"]) for row in batch(ix, lines, request=request)]
+    ix.close()
+    fresh = make_index(tmp_path / "fresh", [*SAMPLE, *generated(300)])
+    assert first == again == [(row["qid"], row["hits"]) for row in batch(fresh, lines, request=request)]
+    fresh.close()

@@ -15,6 +15,9 @@ arrays, strings, numbers and stored records (dicts of strings).
 
 from __future__ import annotations
 
+import itertools
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +49,45 @@ _NO_POSITIONS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), np.
                  np.zeros(0, dtype=np.int64))
 
 
+class _DecodedLists:
+    """Posting lists decoded lately, for every open segment together, up to `budget` bytes, the least
+    recently read dropped first. A segment never changes, and a long-lived process (a batch, `serve`,
+    alerts) reads the same common words' lists query after query: decoding them (unpickling and summing
+    each block) was about a fifth of a query's time. A list over an eighth of the budget is not kept."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._lists: OrderedDict[tuple[int, str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, str, str]) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            found = self._lists.get(key)
+            if found is not None:
+                self._lists.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[int, str, str], found: tuple[np.ndarray, np.ndarray]) -> None:
+        size = sum(array.nbytes for array in found)
+        if size > self.budget // 8:
+            return
+        for array in found:
+            array.flags.writeable = False  # shared by every later reader of the list
+        with self._lock:
+            if key in self._lists:
+                return
+            self._lists[key] = found
+            self._bytes += size
+            while self._bytes > self.budget:
+                _, dropped = self._lists.popitem(last=False)
+                self._bytes -= sum(array.nbytes for array in dropped)
+
+
+_DECODED = _DecodedLists(32 * 1024 * 1024)
+_SEGMENT_KEYS = itertools.count()  # a key per opened segment: the cache never confuses two
+
+
 class Segment:
     """One segment of a snapshot; document numbers are local (global = offset + local)."""
 
@@ -58,6 +100,7 @@ class Segment:
         self._folder = Path(storage.folder)
         self._terms = TermTable(self._file(W3Codec.TERMS_EXT))
         self._postings = PostingsFile(self._file(W3Codec.POSTS_EXT))
+        self._key = next(_SEGMENT_KEYS)
         self._stored: tuple[Any, np.ndarray, np.ndarray] | None = None
         self._lengths: dict[str, np.ndarray] = {}
         self._numbers: dict[str, np.ndarray] = {}
@@ -99,10 +142,15 @@ class Segment:
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of a term in this segment, deleted documents included."""
+        key = (self._key, field, text)
+        found = _DECODED.get(key)
+        if found is not None:
+            return found
         info = self._terms.info(field, text)
         if info is None:
             return _EMPTY
         ids, weights, _values = self._postings.read(info, values=False)
+        _DECODED.put(key, (ids, weights))
         return ids, weights
 
     def positions(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
