@@ -154,6 +154,16 @@ def test_an_import_queued_behind_a_reindex_writes_into_the_index_the_reindex_mad
     assert search_total(wiredesk_bin, config_path, "early") == 5
 
 
+def worker_with(pid: int, library: str) -> bool:
+    """Whether a process is a worker (its own program, not a copy of its parent before `exec`) that has
+    loaded a shared library whose path holds `library`."""
+    try:
+        return (b"wiredesk.core.workers" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                and library in Path(f"/proc/{pid}/maps").read_text())
+    except OSError:
+        return False
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
 def test_a_killed_analysis_worker_loses_no_release_of_a_reindex(tmp_path: Path, wiredesk_bin: str) -> None:
     config = write_config(tmp_path)
@@ -162,9 +172,16 @@ def test_a_killed_analysis_worker_loses_no_release_of_a_reindex(tmp_path: Path, 
                                + "\n" for n in range(3500)))
     assert call(wiredesk_bin, config, "import", str(records)).returncode == 0
     run = start(wiredesk_bin, config, "reindex", "--json")
-    wait_for(lambda: len(workers(run.pid)) >= 1, timeout=60)  # the analysis worker, with the first 1,000
-    time.sleep(0.3)
-    os.kill(workers(run.pid)[0], signal.SIGKILL)
+    analysing: list[int] = []
+
+    def worker_analysing() -> bool:
+        # the analysis worker once it has loaded the stemmer: at its first chunk of 1,000, no longer starting
+        # (a fixed sleep after it appeared could outlast the whole reindex on a fast machine)
+        analysing[:] = [pid for pid in workers(run.pid) if worker_with(pid, "Stemmer")]
+        return bool(analysing)
+
+    wait_for(worker_analysing, timeout=60, step=0.01)
+    os.kill(analysing[0], signal.SIGKILL)
     out, err = run.communicate(timeout=120)
     assert run.returncode == 0, err
     assert json.loads(out) == {"documents": 3500}

@@ -57,6 +57,31 @@ def test_a_task_whose_worker_is_killed_runs_again_in_a_new_worker() -> None:
         assert second != first and not alive(first)
 
 
+def test_a_worker_killed_as_it_starts_is_a_dead_worker_and_its_task_runs_in_the_next(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed before it has read its start-up data (the OOM killer, a person with `kill`): the pool's rule
+    for a dead worker, not a task failed as if no worker could be started."""
+    import subprocess
+
+    from wiredesk.core import workers
+
+    started = subprocess.Popen
+    killed: list[int] = []
+
+    def killed_once_started(*args, **kwargs):  # type: ignore[no-untyped-def]
+        process = started(*args, **kwargs)
+        if not killed:
+            process.kill()
+            process.wait()
+            killed.append(process.pid)
+        return process
+
+    monkeypatch.setattr(workers.subprocess, "Popen", killed_once_started)
+    with WorkerPool(1) as pool:
+        assert pool.submit(pid_after, 0).result(timeout=60) not in killed
+    assert len(killed) == 1
+
+
 def test_a_task_that_kills_two_workers_fails_alone_and_the_pool_goes_on() -> None:
     with WorkerPool(2) as pool:
         deadly = pool.submit(kill_own_process)

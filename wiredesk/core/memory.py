@@ -17,7 +17,6 @@ the run (a worker after its first 300 pages: 203 -> 195 MB).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 __all__ = ["return_freed_memory"]
 
@@ -32,11 +31,12 @@ def return_freed_memory() -> None:
     if _done:
         return
     _done = True
-    name = ctypes.util.find_library("c")
+    # the C library the process has loaded already; `ctypes.util.find_library` would start `ldconfig -p`, a
+    # child process in every worker as it starts
     try:
-        libc = ctypes.CDLL(name) if name else None
+        libc = ctypes.CDLL(None)
     except OSError:
         return
-    mallopt = getattr(libc, "mallopt", None) if libc is not None else None
+    mallopt = getattr(libc, "mallopt", None)
     if mallopt is not None and getattr(libc, "gnu_get_libc_version", None) is not None:
         mallopt(_M_MMAP_THRESHOLD, _THRESHOLD)

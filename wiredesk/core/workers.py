@@ -243,10 +243,13 @@ class WorkerPool:
         finally:
             theirs.close()
         conn = Connection(ours.detach())
-        conn.send(list(sys.path))
-        conn.send_bytes(self._warm)
         worker = _Worker(process, conn)
         self._workers.append(worker)
+        try:
+            conn.send(list(sys.path))
+            conn.send_bytes(self._warm)
+        except OSError:
+            pass  # it died as it started (killed, out of memory): its first task finds so, a dead worker's task
         return worker
 
     def _receive(self, worker: _Worker) -> None:
