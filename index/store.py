@@ -19,7 +19,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
@@ -192,7 +191,7 @@ class WriteLock:
         self._held = False
 
     def acquire(self) -> None:
-        host = socket.gethostname()
+        host = os.uname().nodename  # the host name, without loading the socket module into every search
         record = json.dumps({"pid": os.getpid(), "host": host, "started": datetime.now(timezone.utc).isoformat()})
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
