@@ -106,10 +106,11 @@ def rows(results: dict[str, Any]) -> list[Row]:
                         f"{tv['docs_per_s']:g}; {tv['bytes_per_doc']:,.0f}", "", ""))
         if "cli" in figures:
             search, helps = figures["cli"]["search"]["median_ms"], figures["cli"]["help"]["median_ms"]
-            at_10k = size.isdigit() and int(size) <= 10_000  # the target is set on the 10k index
+            # targets on the generated corpus: 250 ms at 10k (issue 7), 200 at 100k (issue 14)
+            limit = {"10000": 250, "100000": 200}.get(size)
             out += [
-                ("`wiredesk search QUERY --json` median wall (ms)", label, f"{search:g}", "≤ 250" if at_10k else "",
-                 _met(search <= 250) if at_10k else ""),
+                ("`wiredesk search QUERY --json` median wall (ms)", label, f"{search:g}",
+                 f"≤ {limit}" if limit else "", _met(search <= limit) if limit else ""),
                 ("`wiredesk --help` median wall (ms)", "", f"{helps:g}", "≤ 150", _met(helps <= 150)),
             ]
         if "web" in figures:
