@@ -249,7 +249,8 @@ class WorkerPool:
             conn.send(list(sys.path))
             conn.send_bytes(self._warm)
         except OSError:
-            pass  # it died as it started (killed, out of memory): its first task finds so, a dead worker's task
+            pass  # it died as it started (killed, out of memory): sending it a task fails, and `_assign` retries
+            # that task as a dead worker's
         return worker
 
     def _receive(self, worker: _Worker) -> None:
