@@ -225,12 +225,18 @@ class Evaluator:
 
     def _statistics(self, node: Node, *, explain: bool) -> _Statistics:
         read: dict[Node, tuple[list[Frequencies], list[Combined]]] = {}
-        for term in scored_terms(node):
+        unread: list[Node] = []
+        for term in dict.fromkeys(scored_terms(node)):
             if term in self._latest:  # the last query's, as feedback's second pass asks for them again
                 read[term] = self._latest[term]
-            elif term not in read:
-                per_segment = [self._frequencies(term, seg) for seg in self.segments]
-                read[term] = per_segment, [self._combined(found, seg) for found, seg in zip(per_segment, self.segments)]
+            else:
+                read[term] = [], []
+                unread.append(term)
+        for seg in self.segments:
+            found = [self._frequencies(term, seg) for term in unread]
+            for term, frequencies, combined in zip(unread, found, self._combined(found, seg)):
+                read[term][0].append(frequencies)
+                read[term][1].append(combined)
         self._latest = read
         idf = {}
         for term, (_, combined) in read.items():
@@ -301,6 +307,8 @@ class Evaluator:
         if isinstance(node, Rescored):
             return rescored(self._evaluate(node.query, number, seg, statistics),
                             self._evaluate(node.extra, number, seg, statistics), node.weight)
+        if isinstance(node, Or) and not statistics.explain and all(map(_is_bag_item, node.items)):
+            return self._bag(node.items, number, seg, statistics)
         if isinstance(node, Or):
             subs = [self._evaluate(item, number, seg, statistics) for item in node.items]
             mask = np.zeros(seg.size, dtype=bool)
@@ -322,11 +330,32 @@ class Evaluator:
             return _scaled(_summed(mask, subs), mask, 1.0)
         raise TypeError(f"cannot evaluate {node!r}")
 
-    def _combined(self, found: Frequencies, seg: Segment) -> Combined:
-        """The documents holding a term in any field, and its tf~ in each (the module's formula)."""
-        parts = [(ids, self.normalised(name, frequency, seg.lengths(name)[ids]))
-                 for name, (ids, frequency) in found.items()]
-        return added(parts) if parts else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+    def _combined(self, found: list[Frequencies], seg: Segment) -> list[Combined]:
+        """For each of several terms, the documents of a segment holding it in any field, and its tf~ in each
+        (the module's formula). All the terms go through each step at once: at a few hundred postings a
+        term, a step's cost is its call, not its length, and a query with feedback has twenty terms."""
+        keys, values = [], []
+        for name in TEXT_FIELDS:
+            lists = [(number, frequencies[name]) for number, frequencies in enumerate(found) if name in frequencies]
+            if not lists:
+                continue
+            ids = np.concatenate([ids for _, (ids, _) in lists])
+            owners = np.repeat(np.array([number for number, _ in lists], dtype=np.int64),
+                               [len(ids) for _, (ids, _) in lists])
+            keys.append(owners * seg.size + ids)
+            values.append(self.normalised(name, np.concatenate([tf for _, (_, tf) in lists]), seg.lengths(name)[ids]))
+        if not keys:
+            empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+            return [empty] * len(found)
+        # a term's postings of every field, by document: the fields' shares of one document are added
+        key, value = np.concatenate(keys), np.concatenate(values)
+        order = np.argsort(key, kind="stable")
+        key, value = key[order], value[order]
+        firsts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        key, value = key[firsts], np.add.reduceat(value, firsts).astype(np.float32)
+        bounds = np.searchsorted(key, np.arange(len(found) + 1, dtype=np.int64) * seg.size).tolist()
+        ids = key - np.repeat(np.arange(len(found), dtype=np.int64) * seg.size, np.diff(bounds))
+        return [(ids[start:end], value[start:end]) for start, end in zip(bounds, bounds[1:])]
 
     def _bm25f(self, combined: Combined, idf: float, seg: Segment) -> tuple[np.ndarray, np.ndarray]:
         """The documents holding a term, and their scores by the formula of the module's docstring."""
@@ -336,6 +365,21 @@ class Evaluator:
         scores = np.zeros(seg.size, dtype=np.float32)
         scores[ids] = idf * (K1 + 1.0) * tf / (K1 + tf)
         return mask, scores
+
+    def _bag(self, items: tuple[Node, ...], number: int, seg: Segment, statistics: _Statistics) -> Match:
+        """Any of several terms (each maybe `Weighted`) in one segment: the sum of their BM25F scores, made
+        for all the terms at once (a query in plain words, feedback's model)."""
+        terms = [item.item if isinstance(item, Weighted) else item for item in items]
+        combined = [statistics.combined[term][number] for term in terms]
+        ids = np.concatenate([ids for ids, _ in combined])
+        tf = np.concatenate([tf for _, tf in combined])
+        factors = np.array([statistics.idf[term] * (item.weight if isinstance(item, Weighted) else 1.0)
+                            for term, item in zip(terms, items)], dtype=np.float32)
+        factor = np.repeat(factors, [len(ids) for ids, _ in combined])
+        mask = np.zeros(seg.size, dtype=bool)
+        mask[ids] = True
+        scores = np.bincount(ids, weights=factor * (K1 + 1.0) * tf / (K1 + tf), minlength=seg.size).astype(np.float32)
+        return Match(mask, scores)
 
     def _range(self, node: Range, seg: Segment) -> np.ndarray:
         values = seg.numbers(node.field)
@@ -387,6 +431,10 @@ def _is_scored(node: Node) -> bool:
     if isinstance(node, (Term, Phrase)):
         return node.field is None or node.field in TEXT_FIELDS
     return isinstance(node, Alternatives)
+
+
+def _is_bag_item(node: Node) -> bool:
+    return _is_scored(node.item if isinstance(node, Weighted) else node)
 
 
 def _kind(node: Node) -> str:
