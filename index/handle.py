@@ -123,6 +123,11 @@ class Index:
         reads of a query's best documents, where making each a Release would cost twice as much."""
         return stored_text(self._current().stored(int(docnum)))
 
+    def opening_at(self, docnum: int) -> list[str]:
+        """The index terms of the opening of the release at a document number (`schema.opening_terms`), read
+        from their own column: feedback over the tail reads three a query."""
+        return self._current().terms_of("opening", int(docnum))
+
     def size_bytes(self) -> int:
         if self.folder is None:
             return 0

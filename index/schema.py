@@ -7,7 +7,9 @@ facets display and count. Dates are epoch seconds in number columns (MISSING whe
 sorting and the year/month facets are numpy operations on them. `published_local` is the publication time
 as the story's own clock read it, counted as if that clock were UTC, so that its day is the story's day:
 day, month and year searches and the year/month facets use it. The whole release is stored once, as JSON,
-for `get`, hits and snippets.
+for `get`, hits and snippets. Each release's opening (its headline and about fifty words) is also kept
+analysed, in a column of its own: feedback over the tail reads three of them for every query, and a stored
+record is the whole release, deflated.
 
 The fields are declared here as plain values (`fields()`); `backend` makes the on-disk schema of them.
 A change here or in `analysis` is a format change: see FORMAT.md (the version, and the checked-in index to
@@ -29,9 +31,10 @@ __all__ = [
     "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "CASE_SENSITIVE", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS",
     "LOCAL_DATE", "SEPARATOR", "MISSING", "FieldSpec", "fields", "exact_keys",
     "text_values", "acronym_keys", "release_fields", "document_fields", "stored_release", "stored_text",
+    "OPENING_CHARACTERS", "opening_terms",
 ]
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 SEPARATOR = "\x1f"  # between the values of a multi-valued exact field, in the index and in its column
 
 TEXT_FIELDS = ("title", "body", "acronyms")
@@ -50,13 +53,16 @@ LOCAL_DATE = "published_local"  # a date column of the story's wall-clock time; 
 
 
 MISSING = -(2**63)  # an absent date in a date column
+# A release's opening: the first characters of its headline and text (`opening_terms`), where a news story
+# and an abstract say what they are about.
+OPENING_CHARACTERS = 300
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     """One index field. Kinds: "text" (analysed, with positions, scored), "exact" (whole values, one term
     each), "date" (epoch seconds in a number column), "stored" (kept, not searchable), "signature" (a
-    MinHash signature column)."""
+    MinHash signature column), "terms" (index terms kept per document in a column, not searchable)."""
 
     name: str
     kind: str
@@ -75,6 +81,7 @@ def fields() -> tuple[FieldSpec, ...]:
         FieldSpec("acronym_pair", "exact"),  # the index's acronym table, both ways (`acronym_keys`)
         FieldSpec("doc", "stored"),
         FieldSpec("signature", "signature"),  # MinHash, to find syndicated copies
+        FieldSpec("opening", "terms"),  # `opening_terms`
     ]
     named = {spec.name for spec in declared}
     # the cluster is stored beside the release: it is decided when the release is written, after the rest of
@@ -163,6 +170,7 @@ def release_fields(release: Release) -> dict[str, Any]:
         "language": _clean(release.language),
         "acronym_pair": SEPARATOR.join(acronym_keys(release.acronyms)),
         "doc": json.dumps(record, ensure_ascii=False),
+        "opening": " ".join(opening_terms(release)).encode("utf-8"),  # a term holds no space
     }
     for name in MULTI_FIELDS:
         doc[name] = _joined(getattr(release, name))
@@ -192,4 +200,17 @@ def stored_release(stored: dict[str, Any]) -> Release:
 def stored_text(stored: dict[str, Any]) -> str:
     """The headline and the body of the release kept in a document's stored fields, a line apart."""
     record = json.loads(stored["doc"])
-    return f"{record.get('title') or ''}\n{record['body']}"
+    return _text(record.get("title") or "", record["body"])
+
+
+def _text(title: str, body: str) -> str:
+    return f"{title}\n{body}"
+
+
+def opening_terms(release: Release) -> list[str]:
+    """The index terms of a release's opening: its headline and text a line apart, cut to
+    OPENING_CHARACTERS at the last space before them (a word cut short is no word of the release)."""
+    text = _text(release.title, release.body)
+    if len(text) > OPENING_CHARACTERS:
+        text = text[:OPENING_CHARACTERS].rpartition(" ")[0]
+    return terms(text)

@@ -8,7 +8,8 @@ re-orders what the query matched. It is used in two ways:
 
 - `search --expand` (`expanded`): the model of the `DOCUMENTS` best documents' whole text re-orders every hit.
 - By default (`tail`), the hits after the first `TAIL_AFTER` are ordered by a small model of the openings
-  of the `TAIL_DOCUMENTS` best documents; the first `TAIL_AFTER` stay as the query's words rank them.
+  (`Index.opening_at`: the headline and about 50 words, analysed when the release was indexed) of the
+  `TAIL_DOCUMENTS` best documents; the first `TAIL_AFTER` stay as the query's words rank them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .query import Node, Or, Term
 from .scoring import Evaluator, Rescored, Weighted
 
 __all__ = ["DOCUMENTS", "TERMS", "WEIGHT", "TAIL_AFTER", "TAIL_DOCUMENTS", "TAIL_TERMS", "TAIL_WEIGHT",
-           "TAIL_CHARACTERS", "expanded", "tail"]
+           "expanded", "tail"]
 
 # Measured on TIME and SciFact (README, ranking): Recall@100 rises on both, nDCG@10 falls a little on both,
 # and a query takes 2.5 to 4 times as long, so feedback over every hit is asked for (`search --expand`).
@@ -36,45 +37,38 @@ WEIGHT = 0.2
 # is found or lost, it lifted Recall@100 above SQLite FTS5's on both collections over a broad range (3
 # documents with 5 to 20 words and weights 0.1 to 0.3, openings of 300 characters to the whole text),
 # which no change of BM25F's parameters did. Two documents were not enough on SciFact. The time it takes
-# sets the rest: reading and analysing the best documents and the postings of the model's words cost as much
-# as the query itself, so three documents, eight words and the opening of each (the headline and about 50
-# words, where a news story and an abstract say what they are about) keep a query of 100 hits within about
-# a third more time than without feedback (p95 on both collections).
+# sets the rest: three documents, eight words, and the opening of each, which the index keeps analysed (read
+# from the stored release and analysed at each query, three openings cost a query as much as its own words).
 TAIL_AFTER = 10
 TAIL_DOCUMENTS = 3
 TAIL_TERMS = 8
 TAIL_WEIGHT = 0.2
-TAIL_CHARACTERS = 300
 
 
 def expanded(evaluator: Evaluator, node: Node, docnums: np.ndarray, scores: np.ndarray, *, query_terms: int) -> Node:
     """`node` rescored with the relevance model of the documents `docnums` (best first) and their scores;
     `query_terms`, the number of terms the query has, puts the model on the query's scale."""
-    extra = _model(evaluator, docnums[:DOCUMENTS], scores[:DOCUMENTS], words=TERMS, characters=None,
-                   query_terms=query_terms)
+    texts = [terms(evaluator.index.text_at(docnum)) for docnum in docnums[:DOCUMENTS].tolist()]
+    extra = _model(texts, scores[:DOCUMENTS], words=TERMS, query_terms=query_terms)
     return node if extra is None else Rescored(node, extra, WEIGHT)
 
 
 def tail(evaluator: Evaluator, docnums: np.ndarray, scores: np.ndarray, *, query_terms: int) -> Node | None:
     """The small relevance model that orders the hits after the first `TAIL_AFTER` (weight `TAIL_WEIGHT`):
     of the openings of the documents `docnums` (best first) with their scores, as in `expanded`."""
-    return _model(evaluator, docnums[:TAIL_DOCUMENTS], scores[:TAIL_DOCUMENTS], words=TAIL_TERMS,
-                  characters=TAIL_CHARACTERS, query_terms=query_terms)
+    openings = [evaluator.index.opening_at(docnum) for docnum in docnums[:TAIL_DOCUMENTS].tolist()]
+    return _model(openings, scores[:TAIL_DOCUMENTS], words=TAIL_TERMS, query_terms=query_terms)
 
 
-def _model(evaluator: Evaluator, docnums: np.ndarray, scores: np.ndarray, *, words: int, characters: int | None,
-           query_terms: int) -> Node | None:
-    """The `words` heaviest words of the relevance model of these documents (their first `characters` of
-    headline and text, or all of it), weighted to add up to `query_terms`; None without a model."""
+def _model(texts: list[list[str]], scores: np.ndarray, *, words: int, query_terms: int) -> Node | None:
+    """The `words` heaviest words of the relevance model of documents (their terms) with their scores,
+    weighted to add up to `query_terms`; None without a model."""
     total = float(scores.sum())
-    if not len(docnums) or total <= 0:
+    if not texts or total <= 0:
         return None
     model: Counter[str] = Counter()
-    for docnum, score in zip(docnums.tolist(), scores.tolist()):
-        text = evaluator.index.text_at(docnum)
-        if characters is not None and len(text) > characters:
-            text = text[:characters].rpartition(" ")[0]  # a word cut short is no word of the document
-        found = Counter(terms(text))
+    for text, score in zip(texts, scores.tolist()):
+        found = Counter(text)
         length = sum(found.values())
         for word, count in found.items():
             model[word] += score / total * count / length

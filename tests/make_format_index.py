@@ -41,6 +41,10 @@ def main() -> None:
                             content_hash="")])
         writer.delete(["g7"])
     index.close()
+    for folder in FIXTURE.glob("v-*"):
+        tables = sorted(folder.glob("_MAIN_*.toc"), key=lambda path: int(path.stem.rpartition("_")[2]))
+        for stale in tables[:-1]:
+            stale.unlink()  # a generation this script's own reader held while it wrote the next one
     for lease in FIXTURE.glob("v-*/readers*.lock"):
         lease.unlink()  # made by opening; a test opens a copy
     print(f"wrote {FIXTURE}")

@@ -19,7 +19,9 @@ from whoosh.index import open_dir
 
 from wiredesk.core.errors import StorageError
 from wiredesk.index import SCHEMA_VERSION, open_index
+from wiredesk.index.analysis import terms
 from wiredesk.index.backend import whoosh_schema
+from wiredesk.index.schema import OPENING_CHARACTERS, opening_terms
 from wiredesk.search import SearchRequest, run
 
 HERE = Path(__file__).resolve().parent
@@ -72,6 +74,19 @@ def test_the_checked_in_index_opens_and_answers(copy):
     release = index.get("t4")
     assert release.acronyms == {"SIDM": "Society of Indian Defence Manufacturers"}
     assert release.dateline.city == "New Delhi" and release.published.isoformat() == "2025-03-15T00:00:00+00:00"
+    index.close()
+
+
+def test_each_release_s_opening_is_read_back_analysed(copy):
+    index = open_index(copy, create=False)
+    for docnum in (0, 7, 64):  # one in each segment
+        release = index.release_at(docnum)
+        assert index.opening_at(docnum) == opening_terms(release)
+    long = [docnum for docnum in range(65) if len(index.text_at(docnum)) > OPENING_CHARACTERS]
+    assert long, "the checked-in index should hold a release longer than its opening"
+    whole = terms(index.text_at(long[0]))
+    opening = index.opening_at(long[0])
+    assert 0 < len(opening) < len(whole) and whole[:len(opening)] == opening
     index.close()
 
 

@@ -24,7 +24,7 @@ from ..clusters import WIDTH
 from ..schema import MISSING, exact_keys
 
 __all__ = ["TextAnalyzer", "PositionsFormat", "ExactField", "DictColumn", "NumberColumn", "SignatureColumn",
-           "Codec", "PackedValues", "INLINE_LIMIT"]
+           "TermsColumn", "Codec", "PackedValues", "INLINE_LIMIT"]
 
 
 class TextAnalyzer(analysis.Analyzer):
@@ -201,6 +201,17 @@ class SignatureColumn(columns.FixedBytesColumn):
 
     def __init__(self) -> None:
         super().__init__(WIDTH * 4)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.__dict__ == self.__dict__
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+
+class TermsColumn(columns.VarBytesColumn):
+    """Index terms kept per document (a release's opening): UTF-8, one space between terms, laid out as
+    Whoosh's variable-length columns are."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.__dict__ == self.__dict__

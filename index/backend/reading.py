@@ -101,7 +101,7 @@ class Segment:
         self._terms = TermTable(self._file(W3Codec.TERMS_EXT))
         self._postings = PostingsFile(self._file(W3Codec.POSTS_EXT))
         self._key = next(_SEGMENT_KEYS)
-        self._stored: tuple[Any, np.ndarray, np.ndarray] | None = None
+        self._values: dict[str, tuple[Any, np.ndarray, np.ndarray]] = {}  # column -> (data, starts, lengths)
         self._lengths: dict[str, np.ndarray] = {}
         self._numbers: dict[str, np.ndarray] = {}
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
@@ -125,12 +125,22 @@ class Segment:
         """A document's stored record. W3 keeps them in one column of deflated pickles (`._stored.col`): the
         values one after another, then each one's length (a big-endian array); Whoosh's reader sums those lengths in a
         Python loop on opening, where numpy takes one cumulative sum."""
-        if self._stored is None:
-            data = mapped(self._folder / W3Codec.column_filename(self._segment, "_stored"))
-            self._stored = (data, *value_bounds(data, self.size))
-        data, starts, lengths = self._stored
-        start, length = int(starts[docnum]), int(lengths[docnum])
-        return pickle.loads(zlib.decompress(data[start:start + length])) if length else {}
+        value = self._value("_stored", docnum)
+        return pickle.loads(zlib.decompress(value)) if value else {}
+
+    def terms_of(self, field: str, docnum: int) -> list[str]:
+        """The index terms a document keeps in a "terms" column (`schema.FieldSpec`)."""
+        return self._value(field, docnum).decode("utf-8").split()
+
+    def _value(self, column: str, docnum: int) -> bytes:
+        """A document's value in a column of variable-length values, read from the mapped file: no Whoosh
+        reader is made for it (nor its Python loop over the lengths)."""
+        if column not in self._values:
+            data = mapped(self._folder / W3Codec.column_filename(self._segment, column))
+            self._values[column] = (data, *value_bounds(data, self.size))
+        data, starts, lengths = self._values[column]
+        start = int(starts[docnum])
+        return data[start:start + int(lengths[docnum])]
 
     def has_term(self, field: str, text: str) -> bool:
         return self._terms.info(field, text) is not None
@@ -341,5 +351,13 @@ class Snapshot:
 
     def stored(self, docnum: int) -> dict[str, Any]:
         """A document's stored record."""
-        seg = self.segments[int(np.searchsorted(self._offsets, docnum, side="right")) - 1]
+        seg = self._segment_of(docnum)
         return seg.stored(docnum - seg.offset)
+
+    def terms_of(self, field: str, docnum: int) -> list[str]:
+        """The index terms a document keeps in a "terms" column."""
+        seg = self._segment_of(docnum)
+        return seg.terms_of(field, docnum - seg.offset)
+
+    def _segment_of(self, docnum: int) -> Segment:
+        return self.segments[int(np.searchsorted(self._offsets, docnum, side="right")) - 1]

@@ -19,7 +19,8 @@ from wiredesk.core.errors import StorageError
 from ..schema import FieldSpec
 from ..schema import fields as declared_fields
 from . import generations, integrity
-from .persisted import DictColumn, ExactField, NumberColumn, PositionsFormat, SignatureColumn, TextAnalyzer
+from .persisted import (DictColumn, ExactField, NumberColumn, PositionsFormat, SignatureColumn, TermsColumn,
+                        TextAnalyzer)
 from .reading import Snapshot
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ def _field(spec: FieldSpec, analyzer: TextAnalyzer) -> fields.FieldType:
         return fields.STORED()
     if spec.kind == "signature":
         return fields.COLUMN(SignatureColumn())
+    if spec.kind == "terms":
+        return fields.COLUMN(TermsColumn())
     raise ValueError(f"unknown field kind {spec.kind!r} of {spec.name!r}")
 
 
