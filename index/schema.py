@@ -7,8 +7,8 @@ facets display and count. Dates are epoch seconds in number columns (MISSING whe
 sorting and the year/month facets are numpy operations on them. `published_local` is the publication time
 as the story's own clock read it, counted as if that clock were UTC, so that its day is the story's day:
 day, month and year searches and the year/month facets use it. The whole release is stored once, as JSON,
-for `get`, hits and snippets. Each release's opening (its headline and about fifty words) is also kept
-analysed, in a column of its own: feedback over the tail reads three of them for every query, and a stored
+for `get`, hits and snippets. Each release's opening (the first terms of its headline and text) is also
+kept, in a column of its own: feedback over the tail reads three of them for every query, and a stored
 record is the whole release, deflated.
 
 The fields are declared here as plain values (`fields()`); `backend` makes the on-disk schema of them.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from wiredesk.core.release import Release
 
@@ -31,7 +31,7 @@ __all__ = [
     "SCHEMA_VERSION", "TEXT_FIELDS", "EXACT_FIELDS", "CASE_SENSITIVE", "FACET_FIELDS", "MULTI_FIELDS", "DATE_FIELDS",
     "LOCAL_DATE", "SEPARATOR", "MISSING", "FieldSpec", "fields", "exact_keys",
     "text_values", "acronym_keys", "release_fields", "document_fields", "stored_release", "stored_text",
-    "OPENING_CHARACTERS", "opening_terms",
+    "OPENING_TERMS", "opening_terms",
 ]
 
 SCHEMA_VERSION = 10
@@ -53,9 +53,10 @@ LOCAL_DATE = "published_local"  # a date column of the story's wall-clock time; 
 
 
 MISSING = -(2**63)  # an absent date in a date column
-# A release's opening: the first characters of its headline and text (`opening_terms`), where a news story
-# and an abstract say what they are about.
-OPENING_CHARACTERS = 300
+# A release's opening: the first terms of its headline and text (`opening_terms`), where a news story and an
+# abstract say what they are about. Feedback over the tail reads it: from 24 to 64 terms, Recall@100 stayed
+# above SQLite FTS5's on both the TIME and the SciFact collections, and 40 to 48 were best on both together.
+OPENING_TERMS = 40
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def fields() -> tuple[FieldSpec, ...]:
         FieldSpec("acronym_pair", "exact"),  # the index's acronym table, both ways (`acronym_keys`)
         FieldSpec("doc", "stored"),
         FieldSpec("signature", "signature"),  # MinHash, to find syndicated copies
-        FieldSpec("opening", "terms"),  # `opening_terms`
+        FieldSpec("opening", "terms"),  # `opening_terms`, written from the text fields' analysis
     ]
     named = {spec.name for spec in declared}
     # the cluster is stored beside the release: it is decided when the release is written, after the rest of
@@ -170,7 +171,6 @@ def release_fields(release: Release) -> dict[str, Any]:
         "language": _clean(release.language),
         "acronym_pair": SEPARATOR.join(acronym_keys(release.acronyms)),
         "doc": json.dumps(record, ensure_ascii=False),
-        "opening": " ".join(opening_terms(release)).encode("utf-8"),  # a term holds no space
     }
     for name in MULTI_FIELDS:
         doc[name] = _joined(getattr(release, name))
@@ -200,17 +200,10 @@ def stored_release(stored: dict[str, Any]) -> Release:
 def stored_text(stored: dict[str, Any]) -> str:
     """The headline and the body of the release kept in a document's stored fields, a line apart."""
     record = json.loads(stored["doc"])
-    return _text(record.get("title") or "", record["body"])
+    return f"{record.get('title') or ''}\n{record['body']}"
 
 
-def _text(title: str, body: str) -> str:
-    return f"{title}\n{body}"
-
-
-def opening_terms(release: Release) -> list[str]:
-    """The index terms of a release's opening: its headline and text a line apart, cut to
-    OPENING_CHARACTERS at the last space before them (a word cut short is no word of the release)."""
-    text = _text(release.title, release.body)
-    if len(text) > OPENING_CHARACTERS:
-        text = text[:OPENING_CHARACTERS].rpartition(" ")[0]
-    return terms(text)
+def opening_terms(title: Sequence[str], text: Sequence[str]) -> list[str]:
+    """A release's opening, of the terms of its headline and of its indexed text (`text_values`): the first
+    OPENING_TERMS of the one and then the other."""
+    return [*title[:OPENING_TERMS], *text[:max(OPENING_TERMS - len(title), 0)]]

@@ -348,11 +348,7 @@ class Evaluator:
             empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
             return [empty] * len(found)
         # a term's postings of every field, by document: the fields' shares of one document are added
-        key, value = np.concatenate(keys), np.concatenate(values)
-        order = np.argsort(key, kind="stable")
-        key, value = key[order], value[order]
-        firsts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-        key, value = key[firsts], np.add.reduceat(value, firsts).astype(np.float32)
+        key, value = added(list(zip(keys, values)))
         bounds = np.searchsorted(key, np.arange(len(found) + 1, dtype=np.int64) * seg.size).tolist()
         ids = key - np.repeat(np.arange(len(found), dtype=np.int64) * seg.size, np.diff(bounds))
         return [(ids[start:end], value[start:end]) for start, end in zip(bounds, bounds[1:])]

@@ -19,7 +19,7 @@ from wiredesk.index.analysis import terms
 from wiredesk.index.clusters import signature_of
 from wiredesk.index.backend.persisted import Codec
 from wiredesk.index.merging import LARGEST, MERGE_FACTOR, SMALL, to_fold
-from wiredesk.index.schema import document_fields
+from wiredesk.index.schema import document_fields, opening_terms, text_values
 from wiredesk.search import SearchRequest, run
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -43,7 +43,9 @@ def whoosh_reference(root: Path, indexed) -> object:
     writer = SegmentWriter(open_dir(str(ix.folder)), codec=Codec(), compound=False)
     for release in indexed:
         sig = signature_of(terms(release.body or release.title))
-        writer.add_document(**document_fields(release, signature=sig.astype("<u4").tobytes() if sig is not None else None))
+        opening = opening_terms(terms(release.title), terms(text_values(release)["body"][1]))
+        writer.add_document(**document_fields(release, signature=sig.astype("<u4").tobytes() if sig is not None else None),
+                            opening=" ".join(opening).encode("utf-8"))
     writer.commit()
     ix.refresh()
     return ix

@@ -5,10 +5,11 @@ codec one call at a time; for 400-word releases that is most of an import. Here 
 inverted at once: its terms become integer ranks, a stable sort groups (term, document) pairs, run lengths
 give frequencies, and each term's document numbers, weights and positions are slices of a few arrays,
 written by `postings.write_field`. Per document only the stored fields, lengths and columns go through
-Whoosh's per-document writer.
+Whoosh's per-document writer. The opening column (`schema.opening_terms`) is made here too, of the
+analysis, like the lengths: carried in each document instead, it was 20 MB more of a 100k import's memory.
 
 The result is the segment `add_document` would make from the same `schema.document_fields` (same terms,
-weights, positions, lengths, columns, stored fields), so both are read alike. This relies on whoosh-reloaded
+weights, positions, lengths, columns, stored fields) and their openings, so both are read alike. This relies on whoosh-reloaded
 2.7.5's `SegmentWriter`: its `perdocwriter`, and its `fieldwriter` (a W3FieldWriter) whose private
 `_postfile`, `_tindex` and `_fieldid` are the postings file, the terms table and the current field's id.
 """
@@ -25,9 +26,10 @@ from whoosh.util.numeric import _length_byte_cache
 from whoosh.writing import SegmentWriter
 
 from ..analysis import LEAD_WEIGHT
+from ..schema import OPENING_TERMS, opening_terms
 from ..tokens import LEAD_OF, Analysed, Tokens
 from .postings import Values, write_field
-from .persisted import ExactField
+from .persisted import ExactField, TermsColumn
 
 __all__ = ["write_segment"]
 
@@ -127,8 +129,7 @@ def write_segment(writer: SegmentWriter, docs: Sequence[dict[str, Any]], analyse
         return
     schema = writer.schema
     base = writer.docnum
-    _write_documents(writer, docs, {name: analysed.fields[name].counts for name in schema.names()
-                                    if name in analysed.fields and schema[name].scorable})
+    _write_documents(writer, docs, analysed)
     # one field inverted at a time, in the terms table's order: a batch's arrays for every field at once
     # would be most of an import's memory
     for name in sorted(schema.names()):
@@ -155,11 +156,13 @@ def write_segment(writer: SegmentWriter, docs: Sequence[dict[str, Any]], analyse
     writer._added = True
 
 
-def _write_documents(writer: SegmentWriter, docs: Sequence[dict[str, Any]], lengths: dict[str, np.ndarray]) -> None:
+def _write_documents(writer: SegmentWriter, docs: Sequence[dict[str, Any]], analysed: Analysed) -> None:
     """Stored fields, field lengths and columns, each column written whole (W3's per-document writer would
     take one call per value); W3PerDocWriter's `_create_column`/`_get_column` and its `_doccount` and
     `_fieldlengths` are what its own `start_doc`/`add_field` keep."""
     schema = writer.schema
+    lengths = {name: analysed.fields[name].counts for name in schema.names()
+               if name in analysed.fields and schema[name].scorable}
     perdoc = writer.perdocwriter
     base = writer.docnum
     stored = [name for name in schema.names() if schema[name].stored]
@@ -174,12 +177,29 @@ def _write_documents(writer: SegmentWriter, docs: Sequence[dict[str, Any]], leng
         _write_column(perdoc, f"_{name}_len", LENGTHS_COLUMN, length_bytes.tolist(), base)
     for name in schema.names():
         field = schema[name]
-        if field.column_type:
+        if isinstance(field.column_type, TermsColumn):
+            _write_column(perdoc, name, field.column_type, _openings(analysed), base)
+        elif field.column_type:
             values = [doc.get(name) for doc in docs]
             _write_column(perdoc, name, field.column_type,
                           [None if value is None else field.to_column_value(value) for value in values], base)
     perdoc._doccount = base + len(docs)
     writer.docnum = base + len(docs)
+
+
+def _openings(analysed: Analysed) -> Iterator[bytes]:
+    """Each document's opening, as the opening column holds it: its terms, a space apart, in UTF-8."""
+    title, text = analysed.fields["title"], analysed.fields["body"]
+    for head, body in zip(_documents(title), _documents(text)):
+        yield " ".join(opening_terms(head, body)).encode("utf-8")  # a term holds no space
+
+
+def _documents(tokens: Tokens) -> Iterator[list[str]]:
+    """Each document's terms, up to the first `schema.OPENING_TERMS` (all an opening takes of a field)."""
+    vocabulary = tokens.vocabulary
+    starts = np.cumsum(tokens.counts) - tokens.counts
+    for start, count in zip(starts.tolist(), np.minimum(tokens.counts, OPENING_TERMS).tolist()):
+        yield [vocabulary[rank] for rank in tokens.ids[start:start + count].tolist()]
 
 
 def _write_column(perdoc, name: str, column: columns.Column, values, base: int) -> None:  # type: ignore[no-untyped-def]
