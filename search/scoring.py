@@ -333,7 +333,8 @@ class Evaluator:
     def _combined(self, found: list[Frequencies], seg: Segment) -> list[Combined]:
         """For each of several terms, the documents of a segment holding it in any field, and its tf~ in each
         (the module's formula). All the terms go through each step at once: at a few hundred postings a
-        term, a step's cost is its call, not its length, and a query with feedback has twenty terms."""
+        term, a step's cost is its call, not its length, and a question in plain words or feedback's model
+        has ten terms or more."""
         keys, values = [], []
         for name in TEXT_FIELDS:
             lists = [(number, frequencies[name]) for number, frequencies in enumerate(found) if name in frequencies]
@@ -371,7 +372,7 @@ class Evaluator:
         tf = np.concatenate([tf for _, tf in combined])
         factors = np.array([statistics.idf[term] * (item.weight if isinstance(item, Weighted) else 1.0)
                             for term, item in zip(terms, items)], dtype=np.float32)
-        factor = np.repeat(factors, [len(ids) for ids, _ in combined])
+        factor = np.repeat(factors, [len(term_ids) for term_ids, _ in combined])
         mask = np.zeros(seg.size, dtype=bool)
         mask[ids] = True
         scores = np.bincount(ids, weights=factor * (K1 + 1.0) * tf / (K1 + tf), minlength=seg.size).astype(np.float32)

@@ -9,9 +9,10 @@ Whoosh's per-document writer. The opening column (`schema.opening_terms`) is mad
 analysis, like the lengths: carried in each document instead, it was 20 MB more of a 100k import's memory.
 
 The result is the segment `add_document` would make from the same `schema.document_fields` (same terms,
-weights, positions, lengths, columns, stored fields) and their openings, so both are read alike. This relies on whoosh-reloaded
-2.7.5's `SegmentWriter`: its `perdocwriter`, and its `fieldwriter` (a W3FieldWriter) whose private
-`_postfile`, `_tindex` and `_fieldid` are the postings file, the terms table and the current field's id.
+weights, positions, lengths, columns, stored fields) and their openings, so both are read alike. This relies
+on whoosh-reloaded 2.7.5's `SegmentWriter`: its `perdocwriter`, and its `fieldwriter` (a W3FieldWriter)
+whose private `_postfile`, `_tindex` and `_fieldid` are the postings file, the terms table and the current
+field's id.
 """
 
 from __future__ import annotations
