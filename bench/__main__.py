@@ -58,6 +58,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--fresh", action="store_true", help="rebuild the index even where one exists")
     parser.add_argument("--shared", action="store_true", help="note that the cores were shared with other work")
     args = parser.parse_args(argv)
+    if args.results:
+        _check_merge(parser, args.out / "results.json")
     args.commands = COMMANDS if "all" in args.commands else tuple(c for c in COMMANDS if c in args.commands)
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     return args
@@ -170,6 +172,16 @@ def _ingest_sections(args: argparse.Namespace) -> dict[str, Any]:
             _say("stages alone")
             found["stages"] = stages_alone(site, args.out, pages=args.stage_pages)
     return found
+
+
+def _check_merge(parser: argparse.ArgumentParser, path: Path) -> None:
+    """Refuse --results, before anything runs, where the merge file lacks runs the figures block shows."""
+    known = len(json.loads(path.read_text())["runs"]) if path.exists() else 0
+    listed = report.runs_listed(HERE / "RESULTS.md")
+    if known < listed:
+        parser.error(f"--results would drop figures of the {listed} runs bench/RESULTS.md shows: {path} holds "
+                     f"{known} (run with --out where their file is, write this run's with --json FILE, or empty "
+                     "the block to start it anew)")
 
 
 def _merge(path: Path, results: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BEGIN", "END", "rows", "table", "update_results", "write_json"]
+__all__ = ["BEGIN", "END", "rows", "table", "update_results", "write_json", "runs_listed"]
 
 BEGIN = "<!-- figures: written by `python -m bench ... --results`; edit outside these markers -->"
 END = "<!-- end of figures -->"
@@ -182,3 +182,11 @@ def update_results(path: Path, merged: dict[str, Any]) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else f"{BEGIN}\n{END}\n"
     pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
     path.write_text(pattern.sub(lambda _: block, text), encoding="utf-8")
+
+
+def runs_listed(path: Path) -> int:
+    """How many runs the figures block of RESULTS.md draws on (one past the highest run it names): a merge
+    file holding fewer would rewrite the block without the figures of the others."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = text[text.find(BEGIN):text.find(END)] if BEGIN in text and END in text else ""
+    return max((int(n) + 1 for n in re.findall(r"^- run (\d+):", block, re.MULTILINE)), default=0)
