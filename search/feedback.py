@@ -35,10 +35,11 @@ WEIGHT = 0.2
 # Feedback that only orders the tail. The first page is the query's own: feedback moved SciFact's nDCG@10
 # down wherever it reached the first ten. Past them, where a relevant document the query's words rank 101st
 # is found or lost, it lifted Recall@100 above SQLite FTS5's on both collections over a broad range (3
-# documents with 5 to 20 words and weights 0.1 to 0.3, openings of 300 characters to the whole text),
-# which no change of BM25F's parameters did. Two documents were not enough on SciFact. The time it takes
-# sets the rest: three documents, eight words, and the opening of each, which the index keeps analysed (read
-# from the stored release and analysed at each query, three openings cost a query as much as its own words).
+# documents with 5 to 20 words and weights 0.1 to 0.3, openings of 24 terms to the whole text), which no
+# change of BM25F's parameters did. Two documents were not enough on SciFact. The time it takes sets the
+# rest: three documents, eight words, and the opening of each (`schema.OPENING_TERMS`), which the index keeps
+# as terms (read from the stored release and analysed at each query, three openings cost a query as much as
+# its own words).
 TAIL_AFTER = 10
 TAIL_DOCUMENTS = 3
 TAIL_TERMS = 8
