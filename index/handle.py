@@ -119,8 +119,8 @@ class Index:
         return stored_release(self._current().stored(int(docnum)))
 
     def text_at(self, docnum: int) -> str:
-        """The headline and body of the release stored at a document number, a line apart: what feedback
-        reads of a query's best documents, where making each a Release would cost twice as much."""
+        """The headline and body of the release stored at a document number, a line apart: what `--expand`'s
+        feedback reads of a query's best documents, where making each a Release would cost twice as much."""
         return stored_text(self._current().stored(int(docnum)))
 
     def opening_at(self, docnum: int) -> list[str]:

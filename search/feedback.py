@@ -8,7 +8,7 @@ re-orders what the query matched. It is used in two ways:
 
 - `search --expand` (`expanded`): the model of the `DOCUMENTS` best documents' whole text re-orders every hit.
 - By default (`tail`), the hits after the first `TAIL_AFTER` are ordered by a small model of the openings
-  (`Index.opening_at`: the headline and about 50 words, analysed when the release was indexed) of the
+  (`Index.opening_at`: the first terms of headline and text, kept when the release was indexed) of the
   `TAIL_DOCUMENTS` best documents; the first `TAIL_AFTER` stay as the query's words rank them.
 """
 

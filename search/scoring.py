@@ -360,7 +360,7 @@ class Evaluator:
         mask = np.zeros(seg.size, dtype=bool)
         mask[ids] = True
         scores = np.zeros(seg.size, dtype=np.float32)
-        scores[ids] = idf * (K1 + 1.0) * tf / (K1 + tf)
+        scores[ids] = idf * _saturated(tf)
         return mask, scores
 
     def _bag(self, items: tuple[Node, ...], number: int, seg: Segment, statistics: _Statistics) -> Match:
@@ -375,7 +375,7 @@ class Evaluator:
         factor = np.repeat(factors, [len(term_ids) for term_ids, _ in combined])
         mask = np.zeros(seg.size, dtype=bool)
         mask[ids] = True
-        scores = np.bincount(ids, weights=factor * (K1 + 1.0) * tf / (K1 + tf), minlength=seg.size).astype(np.float32)
+        scores = np.bincount(ids, weights=factor * _saturated(tf), minlength=seg.size).astype(np.float32)
         return Match(mask, scores)
 
     def _range(self, node: Range, seg: Segment) -> np.ndarray:
@@ -428,6 +428,11 @@ def _is_scored(node: Node) -> bool:
     if isinstance(node, (Term, Phrase)):
         return node.field is None or node.field in TEXT_FIELDS
     return isinstance(node, Alternatives)
+
+
+def _saturated(tf: np.ndarray) -> np.ndarray:
+    """A term's tf~ saturated once: its BM25F score per unit of idf (the module's formula)."""
+    return (K1 + 1.0) * tf / (K1 + tf)
 
 
 def _is_bag_item(node: Node) -> bool:

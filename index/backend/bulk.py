@@ -191,11 +191,11 @@ def _write_documents(writer: SegmentWriter, docs: Sequence[dict[str, Any]], anal
 def _openings(analysed: Analysed) -> Iterator[bytes]:
     """Each document's opening, as the opening column holds it: its terms, a space apart, in UTF-8."""
     title, text = analysed.fields["title"], analysed.fields["body"]
-    for head, body in zip(_documents(title), _documents(text)):
+    for head, body in zip(_first_terms(title), _first_terms(text)):
         yield " ".join(opening_terms(head, body)).encode("utf-8")  # a term holds no space
 
 
-def _documents(tokens: Tokens) -> Iterator[list[str]]:
+def _first_terms(tokens: Tokens) -> Iterator[list[str]]:
     """Each document's terms, up to the first `schema.OPENING_TERMS` (all an opening takes of a field)."""
     vocabulary = tokens.vocabulary
     starts = np.cumsum(tokens.counts) - tokens.counts
